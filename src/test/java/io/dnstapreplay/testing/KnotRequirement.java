@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.testing;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * Decides what happens to a test whose external tools are missing: skipped on a developer's
+ * machine, failed where {@value #REQUIRE_PROPERTY} is {@code 1} or {@code true} (CI sets it through
+ * {@code scripts/test}), so a broken install can never pass as a green build of skipped tests. Used
+ * through {@link RequiresTools}, or {@link #assumeTools} from code.
+ */
+public final class KnotRequirement implements ExecutionCondition {
+  /** System property that turns a missing tool from a skip into a failure. */
+  public static final String REQUIRE_PROPERTY = "dnstapreplay.requireKnot";
+
+  private static final List<String> EXTRA_DIRS = List.of("/usr/sbin", "/sbin");
+
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    Optional<RequiresTools> annotation =
+        context.getElement().flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresTools.class));
+    if (annotation.isEmpty()) {
+      return ConditionEvaluationResult.enabled("no tools required");
+    }
+    List<String> missing = missingTools(annotation.get().value());
+    if (missing.isEmpty()) {
+      return ConditionEvaluationResult.enabled("tools present");
+    }
+    if (required()) {
+      throw new IllegalStateException(failureMessage(missing));
+    }
+    return ConditionEvaluationResult.disabled(skipMessage(missing));
+  }
+
+  /** Aborts the calling test (skip) when a tool is missing, or fails it when tools are required. */
+  public static void assumeTools(String... tools) {
+    List<String> missing = missingTools(tools);
+    if (missing.isEmpty()) {
+      return;
+    }
+    if (required()) {
+      throw new IllegalStateException(failureMessage(missing));
+    }
+    Assumptions.abort(skipMessage(missing));
+  }
+
+  /** The given executables that are found neither on {@code PATH} nor in the sbin dirs. */
+  public static List<String> missingTools(String... tools) {
+    List<Path> dirs = new ArrayList<>();
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!dir.isEmpty()) {
+        dirs.add(Path.of(dir));
+      }
+    }
+    EXTRA_DIRS.forEach(dir -> dirs.add(Path.of(dir)));
+    return Arrays.stream(tools)
+        .filter(tool -> dirs.stream().noneMatch(dir -> Files.isExecutable(dir.resolve(tool))))
+        .toList();
+  }
+
+  static boolean required() {
+    String value = System.getProperty(REQUIRE_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+    return value.equals("1") || value.equals("true");
+  }
+
+  private static String skipMessage(List<String> missing) {
+    return "skipped: missing " + String.join(", ", missing) + " (install with lab/install.sh)";
+  }
+
+  private static String failureMessage(List<String> missing) {
+    return "missing "
+        + String.join(", ", missing)
+        + " but "
+        + REQUIRE_PROPERTY
+        + " is set: install them with lab/install.sh (scripts/test does)";
+  }
+}
