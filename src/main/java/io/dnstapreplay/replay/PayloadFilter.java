@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.proxyv2.ProxyV2Header;
+import java.util.Objects;
+
+/**
+ * Decides what the replay stage does with one dnstap payload, in the original's order of checks, so
+ * that each payload lands in the same counter and buffer as it would there. Pure: counting, sending
+ * and buffering are the caller's.
+ *
+ * <ol>
+ *   <li>Anything but a {@code MESSAGE} of type {@code AUTH_RESPONSE}: {@link
+ *       Decision.NotAuthResponse}.
+ *   <li>No {@code socket_protocol}: {@link Decision.MissingField}; any value but UDP, including one
+ *       this schema does not know: {@link Decision.DiscardNonUdp}.
+ *   <li>No {@code query_message} or {@code response_message}: {@link Decision.SkippedIncomplete}.
+ *   <li>No {@code query_address}, or one of neither 4 nor 16 bytes: {@link Decision.MissingField}.
+ *       The original fails such a payload too (counted as an error) but hands it to no buffer; we
+ *       put it in {@code /errors} as MISSING_FIELD so it can be inspected.
+ *   <li>{@code query_address} inside an ignored network: {@link Decision.QueryNetIgnored}.
+ *   <li>With {@code --proxy}, no {@code query_port} or one above 65535: {@link
+ *       Decision.MissingField}. The original would silently truncate a port above 65535 to 16 bits
+ *       and claim a wrong source port.
+ * </ol>
+ */
+public final class PayloadFilter {
+  public static final String SOCKET_PROTOCOL = "socket_protocol";
+  public static final String QUERY_ADDRESS = "query_address";
+  public static final String QUERY_PORT = "query_port";
+
+  /** The replay options that {@link #classify} depends on. */
+  public record Options(boolean proxy, IgnoredNetworks ignoredNets) {
+    public Options {
+      Objects.requireNonNull(ignoredNets, "ignoredNets");
+    }
+  }
+
+  /** What to do with a payload. */
+  public sealed interface Decision {
+    /** Not replayed and not counted. */
+    record NotAuthResponse() implements Decision {}
+
+    /** Nothing to compare; counted as a successful payload. */
+    record SkippedIncomplete() implements Decision {}
+
+    /** Replaying a query that came over another transport would not be a fair comparison. */
+    record DiscardNonUdp() implements Decision {}
+
+    /** A field replay needs is absent or unusable; the payload goes to {@code /errors}. */
+    record MissingField(String field) implements Decision {}
+
+    record QueryNetIgnored() implements Decision {}
+
+    /**
+     * Send {@code query} and compare the answer with {@code loggedResponse}. The arrays are fresh
+     * copies owned by the receiver.
+     *
+     * @param queryAddress 4 or 16 bytes
+     * @param queryPort 0..65535, or -1 if the payload has none (only without {@code --proxy})
+     * @param responseTime the logged response time, or null unless both its seconds and nanoseconds
+     *     are present
+     */
+    record Replay(
+        byte[] query,
+        byte[] loggedResponse,
+        byte[] queryAddress,
+        int queryPort,
+        ProxyV2Header.Timespec responseTime)
+        implements Decision {}
+  }
+
+  private static final Decision NOT_AUTH_RESPONSE = new Decision.NotAuthResponse();
+  private static final Decision SKIPPED_INCOMPLETE = new Decision.SkippedIncomplete();
+  private static final Decision DISCARD_NON_UDP = new Decision.DiscardNonUdp();
+  private static final Decision QUERY_NET_IGNORED = new Decision.QueryNetIgnored();
+  private static final Decision MISSING_SOCKET_PROTOCOL =
+      new Decision.MissingField(SOCKET_PROTOCOL);
+  private static final Decision MISSING_QUERY_ADDRESS = new Decision.MissingField(QUERY_ADDRESS);
+  private static final Decision MISSING_QUERY_PORT = new Decision.MissingField(QUERY_PORT);
+  private static final int NO_PORT = -1;
+
+  private PayloadFilter() {}
+
+  public static Decision classify(DnstapProto.Dnstap d, Options o) {
+    if (d.getType() != DnstapProto.Dnstap.Type.MESSAGE
+        || !d.hasMessage()
+        || d.getMessage().getType() != DnstapProto.Message.Type.AUTH_RESPONSE) {
+      return NOT_AUTH_RESPONSE;
+    }
+    DnstapProto.Message m = d.getMessage();
+    if (!m.hasSocketProtocol()) {
+      // proto2 keeps an enum value it does not know among the unknown fields
+      return m.getUnknownFields().hasField(DnstapProto.Message.SOCKET_PROTOCOL_FIELD_NUMBER)
+          ? DISCARD_NON_UDP
+          : MISSING_SOCKET_PROTOCOL;
+    }
+    if (m.getSocketProtocol() != DnstapProto.SocketProtocol.UDP) {
+      return DISCARD_NON_UDP;
+    }
+    if (!m.hasQueryMessage() || !m.hasResponseMessage()) {
+      return SKIPPED_INCOMPLETE;
+    }
+    if (!m.hasQueryAddress() || !isIpAddressLength(m.getQueryAddress().size())) {
+      return MISSING_QUERY_ADDRESS;
+    }
+    byte[] queryAddress = m.getQueryAddress().toByteArray();
+    if (o.ignoredNets().contains(queryAddress)) {
+      return QUERY_NET_IGNORED;
+    }
+    int queryPort =
+        m.hasQueryPort() && Integer.compareUnsigned(m.getQueryPort(), ProxyV2Header.MAX_PORT) <= 0
+            ? m.getQueryPort()
+            : NO_PORT;
+    if (o.proxy() && queryPort == NO_PORT) {
+      return MISSING_QUERY_PORT;
+    }
+    ProxyV2Header.Timespec responseTime =
+        m.hasResponseTimeSec() && m.hasResponseTimeNsec()
+            ? new ProxyV2Header.Timespec(m.getResponseTimeSec(), m.getResponseTimeNsec())
+            : null;
+    return new Decision.Replay(
+        m.getQueryMessage().toByteArray(),
+        m.getResponseMessage().toByteArray(),
+        queryAddress,
+        queryPort,
+        responseTime);
+  }
+
+  private static boolean isIpAddressLength(int length) {
+    return length == ProxyV2Header.IPV4_ADDRESS_LENGTH
+        || length == ProxyV2Header.IPV6_ADDRESS_LENGTH;
+  }
+}

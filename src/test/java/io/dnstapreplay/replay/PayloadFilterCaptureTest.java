@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.replay.PayloadFilter.Decision;
+import io.dnstapreplay.replay.PayloadFilter.Options;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Classifies the real Knot capture described in the shared testdata README. */
+class PayloadFilterCaptureTest {
+  private static final String CAPTURE = "/testdata/knot-auth-responses.tap";
+  private static List<DnstapProto.Dnstap> payloads;
+
+  @BeforeAll
+  static void readCapture() throws IOException {
+    try (InputStream in = PayloadFilterCaptureTest.class.getResourceAsStream(CAPTURE)) {
+      assertNotNull(in, CAPTURE);
+      payloads = new ArrayList<>();
+      for (byte[] frame : dataFrames(new DataInputStream(in))) {
+        payloads.add(DnstapProto.Dnstap.parseFrom(frame));
+      }
+    }
+  }
+
+  @Test
+  void replaysEveryUdpPayloadAndDiscardsTheTcpOnes() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (DnstapProto.Dnstap payload : payloads) {
+      Decision decision =
+          PayloadFilter.classify(payload, new Options(false, IgnoredNetworks.none()));
+      counts.merge(decision.getClass().getSimpleName(), 1, Integer::sum);
+    }
+    assertEquals(331, payloads.size());
+    assertEquals(Map.of("DiscardNonUdp", 55, "Replay", 276), counts);
+  }
+
+  @Test
+  void everyReplayHasWhatProxyAndTimespecNeed() {
+    int replays = 0;
+    for (DnstapProto.Dnstap payload : payloads) {
+      Decision decision =
+          PayloadFilter.classify(payload, new Options(true, IgnoredNetworks.none()));
+      if (decision instanceof Decision.Replay replay) {
+        replays++;
+        assertTrue(replay.queryPort() >= 0 && replay.queryPort() <= 65535, replay.toString());
+        assertNotNull(replay.responseTime());
+      } else {
+        assertEquals(new Decision.DiscardNonUdp(), decision);
+      }
+    }
+    assertEquals(276, replays);
+  }
+
+  @Test
+  void everyLoggedResponseHasTheKeyOfItsQuery() {
+    for (DnstapProto.Dnstap payload : payloads) {
+      if (PayloadFilter.classify(payload, new Options(false, IgnoredNetworks.none()))
+          instanceof Decision.Replay replay) {
+        QueryKey key = QueryKey.of(replay.query());
+        assertTrue(key.hasQuestion(), key.toString());
+        assertEquals(key, QueryKey.of(replay.loggedResponse()));
+      }
+    }
+  }
+
+  /** Walks a unidirectional Frame Streams file: START, data frames, STOP. */
+  private static List<byte[]> dataFrames(DataInputStream in) throws IOException {
+    List<byte[]> frames = new ArrayList<>();
+    assertEquals(0, in.readInt(), "escape before START");
+    in.readFully(new byte[in.readInt()]);
+    while (true) {
+      int length;
+      try {
+        length = in.readInt();
+      } catch (EOFException e) {
+        return frames;
+      }
+      if (length == 0) {
+        in.readFully(new byte[in.readInt()]); // STOP
+        continue;
+      }
+      byte[] frame = new byte[length];
+      in.readFully(frame);
+      frames.add(frame);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.proxyv2.ProxyV2Header.Timespec;
+import io.dnstapreplay.replay.PayloadFilter.Decision;
+import io.dnstapreplay.replay.PayloadFilter.Options;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PayloadFilterTest {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] QUERY = HEX.parseHex("abcd01000001000000000000" + "00" + "00020001");
+  private static final byte[] RESPONSE =
+      HEX.parseHex("abcd84000001000000000000" + "00" + "00020001");
+  private static final byte[] IPV4 = HEX.parseHex("c0000201");
+  private static final byte[] IPV6 = HEX.parseHex("20010db8000000000000000000000001");
+
+  private static final Options PLAIN = new Options(false, IgnoredNetworks.none());
+  private static final Options PROXY = new Options(true, IgnoredNetworks.none());
+
+  @Test
+  void replaysACompleteUdpAuthResponse() {
+    Decision.Replay replay =
+        assertInstanceOf(Decision.Replay.class, PayloadFilter.classify(payload(m -> m), PROXY));
+    assertArrayEquals(QUERY, replay.query());
+    assertArrayEquals(RESPONSE, replay.loggedResponse());
+    assertArrayEquals(IPV4, replay.queryAddress());
+    assertEquals(40000, replay.queryPort());
+    assertEquals(new Timespec(1_700_000_000L, 123_456_789), replay.responseTime());
+  }
+
+  @Test
+  void replaysIpv6() {
+    Decision.Replay replay =
+        assertInstanceOf(
+            Decision.Replay.class,
+            PayloadFilter.classify(
+                payload(m -> m.setQueryAddress(ByteString.copyFrom(IPV6))), PLAIN));
+    assertArrayEquals(IPV6, replay.queryAddress());
+  }
+
+  @Test
+  void responseTimeNeedsSecondsAndNanoseconds() {
+    assertNull(replay(m -> m.clearResponseTimeNsec()).responseTime());
+    assertNull(replay(m -> m.clearResponseTimeSec()).responseTime());
+  }
+
+  @Test
+  void keepsUnsignedTimeFieldsBitForBit() {
+    Decision.Replay replay = replay(m -> m.setResponseTimeSec(-1L).setResponseTimeNsec(-1));
+    assertEquals(new Timespec(-1L, -1), replay.responseTime());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Message.Type.class, names = "AUTH_RESPONSE", mode = EnumSource.Mode.EXCLUDE)
+  void ignoresOtherMessageTypesBeforeAnyOtherCheck(Message.Type type) {
+    DnstapProto.Dnstap payload =
+        DnstapProto.Dnstap.newBuilder()
+            .setType(DnstapProto.Dnstap.Type.MESSAGE)
+            .setMessage(Message.newBuilder().setType(type))
+            .build();
+    assertEquals(new Decision.NotAuthResponse(), PayloadFilter.classify(payload, PROXY));
+  }
+
+  @Test
+  void ignoresAPayloadWithoutMessage() {
+    DnstapProto.Dnstap payload =
+        DnstapProto.Dnstap.newBuilder().setType(DnstapProto.Dnstap.Type.MESSAGE).build();
+    assertEquals(new Decision.NotAuthResponse(), PayloadFilter.classify(payload, PROXY));
+  }
+
+  @Test
+  void missingSocketProtocolComesFirst() {
+    assertEquals(
+        new Decision.MissingField("socket_protocol"),
+        classify(m -> m.clearSocketProtocol().clearQueryAddress().clearQueryMessage(), PROXY));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = SocketProtocol.class, names = "UDP", mode = EnumSource.Mode.EXCLUDE)
+  void discardsOtherTransportsBeforeCheckingTheRest(SocketProtocol protocol) {
+    assertEquals(
+        new Decision.DiscardNonUdp(),
+        classify(
+            m ->
+                m.setSocketProtocol(protocol)
+                    .clearQueryAddress()
+                    .clearQueryPort()
+                    .clearQueryMessage(),
+            PROXY));
+  }
+
+  @Test
+  void discardsATransportThisSchemaDoesNotKnow() throws Exception {
+    DnstapProto.Dnstap sent =
+        payload(
+            m ->
+                m.clearSocketProtocol()
+                    .setUnknownFields(
+                        UnknownFieldSet.newBuilder()
+                            .addField(
+                                Message.SOCKET_PROTOCOL_FIELD_NUMBER,
+                                UnknownFieldSet.Field.newBuilder().addVarint(99).build())
+                            .build()));
+    DnstapProto.Dnstap received = DnstapProto.Dnstap.parseFrom(sent.toByteArray());
+    assertEquals(new Decision.DiscardNonUdp(), PayloadFilter.classify(received, PLAIN));
+  }
+
+  @Test
+  void skipsAPayloadWithoutQueryOrResponseBeforeCheckingTheAddress() {
+    assertEquals(
+        new Decision.SkippedIncomplete(),
+        classify(m -> m.clearQueryMessage().clearQueryAddress(), PROXY));
+    assertEquals(
+        new Decision.SkippedIncomplete(),
+        classify(m -> m.clearResponseMessage().clearQueryAddress(), PROXY));
+  }
+
+  @Test
+  void missingQueryAddressComesBeforeThePort() {
+    assertEquals(
+        new Decision.MissingField("query_address"),
+        classify(m -> m.clearQueryAddress().clearQueryPort(), PROXY));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 3, 5, 15, 17})
+  void aQueryAddressOfAnotherLengthIsMissing(int length) {
+    assertEquals(
+        new Decision.MissingField("query_address"),
+        classify(m -> m.setQueryAddress(ByteString.copyFrom(new byte[length])), PLAIN));
+  }
+
+  @Test
+  void ignoresQueriesFromIgnoredNetworksBeforeCheckingThePort() {
+    Options ignoring = new Options(true, IgnoredNetworks.parse(List.of("192.0.2.0/24")));
+    assertEquals(new Decision.QueryNetIgnored(), classify(m -> m.clearQueryPort(), ignoring));
+    assertEquals(
+        new Decision.MissingField("query_port"),
+        classify(m -> m.clearQueryPort().setQueryAddress(ByteString.copyFrom(IPV6)), ignoring));
+  }
+
+  @Test
+  void ignoresIpv6QueriesFromIgnoredNetworks() {
+    Options ignoring = new Options(false, IgnoredNetworks.parse(List.of("2001:db8::/32")));
+    assertEquals(
+        new Decision.QueryNetIgnored(),
+        classify(m -> m.setQueryAddress(ByteString.copyFrom(IPV6)), ignoring));
+    assertInstanceOf(Decision.Replay.class, classify(m -> m, ignoring));
+  }
+
+  @Test
+  void anIpv4AddressNeverMatchesAnIpv6Network() {
+    Options ignoring =
+        new Options(false, IgnoredNetworks.parse(List.of("::/0", "::ffff:192.0.2.0/120")));
+    assertInstanceOf(Decision.Replay.class, classify(m -> m, ignoring));
+  }
+
+  @Test
+  void proxyNeedsAQueryPort() {
+    assertEquals(new Decision.MissingField("query_port"), classify(m -> m.clearQueryPort(), PROXY));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {65536, -1, Integer.MIN_VALUE})
+  void proxyRefusesAPortAbove65535(int unsignedPort) {
+    assertEquals(
+        new Decision.MissingField("query_port"),
+        classify(m -> m.setQueryPort(unsignedPort), PROXY));
+  }
+
+  @Test
+  void withoutProxyAnAbsentOrInvalidPortIsMinusOne() {
+    assertEquals(-1, replay(m -> m.clearQueryPort()).queryPort());
+    assertEquals(-1, replay(m -> m.setQueryPort(65536)).queryPort());
+    assertEquals(65535, replay(m -> m.setQueryPort(65535)).queryPort());
+    assertEquals(0, replay(m -> m.setQueryPort(0)).queryPort());
+  }
+
+  private static Decision.Replay replay(UnaryOperator<Message.Builder> change) {
+    return assertInstanceOf(Decision.Replay.class, classify(change, PLAIN));
+  }
+
+  private static Decision classify(UnaryOperator<Message.Builder> change, Options options) {
+    return PayloadFilter.classify(payload(change), options);
+  }
+
+  /** A complete UDP AUTH_RESPONSE from 192.0.2.1:40000, changed by {@code change}. */
+  private static DnstapProto.Dnstap payload(UnaryOperator<Message.Builder> change) {
+    Message.Builder message =
+        Message.newBuilder()
+            .setType(Message.Type.AUTH_RESPONSE)
+            .setSocketFamily(DnstapProto.SocketFamily.INET)
+            .setSocketProtocol(SocketProtocol.UDP)
+            .setQueryAddress(ByteString.copyFrom(IPV4))
+            .setQueryPort(40000)
+            .setQueryTimeSec(1_699_999_999L)
+            .setQueryTimeNsec(999_000_000)
+            .setQueryMessage(ByteString.copyFrom(QUERY))
+            .setResponseTimeSec(1_700_000_000L)
+            .setResponseTimeNsec(123_456_789)
+            .setResponseMessage(ByteString.copyFrom(RESPONSE));
+    return DnstapProto.Dnstap.newBuilder()
+        .setType(DnstapProto.Dnstap.Type.MESSAGE)
+        .setMessage(change.apply(message))
+        .build();
+  }
+}
