@@ -126,7 +126,9 @@ public final class LeakDetectionExtension implements AfterAllCallback, AfterCont
   }
 
   private static final class RecordingDetectorFactory extends ResourceLeakDetectorFactory {
+    /** Deprecated but abstract, so the one to implement; Netty calls it for every detector. */
     @Override
+    @SuppressWarnings("deprecation")
     public <T> ResourceLeakDetector<T> newResourceLeakDetector(
         Class<T> resource, int samplingInterval, long maxActive) {
       return new RecordingDetector<>(resource, samplingInterval);
