@@ -7,8 +7,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(knot knot-module-dnstap knot-dnsutils knot-host fstrm-bin dnstap-ldns
-    golang-github-dnstap-golang-dnstap-cli dnsperf iproute2)
-COMMANDS=(knotd kdig fstrm_capture fstrm_replay dnstap-ldns dnstap dnsperf ss)
+    golang-github-dnstap-golang-dnstap-cli dnsperf iproute2 curl bc)
+COMMANDS=(knotd kdig fstrm_capture fstrm_replay dnstap-ldns dnstap dnsperf ss curl bc)
 
 missing_commands() {
     local c

@@ -3,62 +3,50 @@ package io.dnstapreplay.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
- * Checks the policy against its definition: matching is on exactly when the files have been
- * identical without interruption for at least the delay.
+ * Checks the policy against its definition on seeded random histories: matching is on exactly when
+ * the files have been identical without interruption for at least the delay.
  */
 class MatchStatusPolicyPropertyTest {
-  /** One step: time passes, then either a tick or an observation. */
-  record Step(long elapsedNanos, boolean isObservation, boolean identical) {}
+  private static final int HISTORIES = 1000;
+  private static final int MAX_STEPS = 60;
 
-  @Property
-  void onExactlyWhenIdenticalWithoutBreakForTheDelay(
-      @ForAll @LongRange(min = 0, max = 1_000) long delay,
-      @ForAll long start,
-      @ForAll("steps") List<Step> steps) {
-    MatchStatusPolicy policy = new MatchStatusPolicy(delay);
-    long now = start;
-    boolean identical = false;
-    long identicalSince = 0;
-    for (Step step : steps) {
-      now += step.elapsedNanos();
-      boolean on;
-      if (step.isObservation()) {
-        if (step.identical() && !identical) {
-          identicalSince = now;
+  @Test
+  void onExactlyWhenIdenticalWithoutBreakForTheDelay() {
+    Random random = new Random(20261123);
+    for (int h = 0; h < HISTORIES; h++) {
+      long delay = random.nextInt(1001);
+      long start = random.nextLong();
+      MatchStatusPolicy policy = new MatchStatusPolicy(delay);
+      long now = start;
+      boolean identical = false;
+      long identicalSince = 0;
+      int steps = random.nextInt(MAX_STEPS + 1);
+      for (int i = 0; i < steps; i++) {
+        now += random.nextInt(601);
+        boolean on;
+        if (random.nextBoolean()) {
+          boolean observed = random.nextBoolean();
+          if (observed && !identical) {
+            identicalSince = now;
+          }
+          identical = observed;
+          on = policy.observe(observed, now);
+        } else {
+          on = policy.tick(now);
         }
-        identical = step.identical();
-        on = policy.observe(step.identical(), now);
-      } else {
-        on = policy.tick(now);
+        String where = "history " + h + " step " + i + " delay " + delay;
+        boolean expected = identical && now - identicalSince >= delay;
+        assertEquals(expected, on, where);
+        long expectedWait =
+            expected || !identical
+                ? MatchStatusPolicy.NO_DECISION_PENDING
+                : identicalSince + delay - now;
+        assertEquals(expectedWait, policy.nanosUntilDecision(now), where);
       }
-      boolean expected = identical && now - identicalSince >= delay;
-      assertEquals(expected, on);
-      long expectedWait =
-          expected || !identical
-              ? MatchStatusPolicy.NO_DECISION_PENDING
-              : identicalSince + delay - now;
-      assertEquals(expectedWait, policy.nanosUntilDecision(now));
     }
-  }
-
-  @Provide
-  Arbitrary<List<Step>> steps() {
-    return Combinators.combine(
-            Arbitraries.longs().between(0, 600),
-            Arbitraries.of(true, false),
-            Arbitraries.of(true, false))
-        .as(Step::new)
-        .list()
-        .ofMaxSize(60);
   }
 }

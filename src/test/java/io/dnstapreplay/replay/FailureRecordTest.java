@@ -11,8 +11,6 @@ import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.replay.FailureRecord.Kind;
 import java.util.HexFormat;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -125,12 +123,18 @@ class FailureRecordTest {
     assertTrue(message.contains("unknown kind " + Long.parseLong(kindHex, 16)), message);
   }
 
-  @Property
-  void decodeReadsWhatEncodeWrote(@ForAll Kind kind, @ForAll byte[] response) {
-    byte[] written = FailureRecord.encode(kind, kind == Kind.MISMATCH ? response : null);
-    FailureRecord read = FailureRecord.decode(written);
-    assertEquals(kind, read.kind());
-    assertArrayEquals(kind == Kind.MISMATCH ? response : new byte[0], read.mismatchResponse());
+  @Test
+  void decodeReadsWhatEncodeWrote() {
+    java.util.Random random = new java.util.Random(2026);
+    for (int i = 0; i < 300; i++) {
+      Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
+      byte[] response = new byte[random.nextInt(600)];
+      random.nextBytes(response);
+      byte[] written = FailureRecord.encode(kind, kind == Kind.MISMATCH ? response : null);
+      FailureRecord read = FailureRecord.decode(written);
+      assertEquals(kind, read.kind());
+      assertArrayEquals(kind == Kind.MISMATCH ? response : new byte[0], read.mismatchResponse());
+    }
   }
 
   @Test

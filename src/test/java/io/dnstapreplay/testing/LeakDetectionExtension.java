@@ -9,16 +9,11 @@ import io.netty.util.ResourceLeakDetectorFactory;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.lifecycle.AfterContainerHook;
-import net.jqwik.api.lifecycle.ContainerLifecycleContext;
-import net.jqwik.api.lifecycle.PropagationMode;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -32,10 +27,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * polls the detectors and fails with the records. A leak reported after one class may come from an
  * earlier class whose garbage was collected late.
  *
- * <p>Registered through {@code ServiceLoader} both as a JUnit Jupiter extension and as a global
- * jqwik hook, since jqwik properties do not run Jupiter extensions.
+ * <p>Registered for every test class through {@code ServiceLoader} (see junit-platform.properties).
  */
-public final class LeakDetectionExtension implements AfterAllCallback, AfterContainerHook {
+public final class LeakDetectionExtension implements AfterAllCallback {
   /** The second round finds leaks whose references the JVM queued only after the first canary. */
   private static final int COLLECTION_ROUNDS = 2;
 
@@ -51,21 +45,6 @@ public final class LeakDetectionExtension implements AfterAllCallback, AfterCont
   @Override
   public void afterAll(ExtensionContext context) {
     assertNoLeaks(context.getDisplayName());
-  }
-
-  @Override
-  public void afterContainer(ContainerLifecycleContext context) {
-    assertNoLeaks(context.label());
-  }
-
-  @Override
-  public boolean appliesTo(Optional<AnnotatedElement> element) {
-    return element.filter(Class.class::isInstance).isPresent();
-  }
-
-  @Override
-  public PropagationMode propagateTo() {
-    return PropagationMode.ALL_DESCENDANTS;
   }
 
   private static void assertNoLeaks(String container) {

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.cli;
+
+import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.replay.IgnoredNetworks;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options of {@code dnstap-replay} and their validation, separate from running the daemon so
+ * that every bad value can be tested without binding anything.
+ */
+final class ReplayCommandOptions {
+  /** A dnstap message carries two DNS messages of at most 64 KiB each, plus a little. */
+  static final int MAX_FRAME_SIZE_LIMIT = 1 << 20;
+
+  private CommandLine commandLine;
+
+  @Option(
+      names = "--dns",
+      required = true,
+      paramLabel = "IP:PORT",
+      converter = AddressConverter.class,
+      description = "Target nameserver, e.g. 192.0.2.1:53 or [2001:db8::1]:53.")
+  InetSocketAddress dns;
+
+  @Option(
+      names = "--http",
+      required = true,
+      paramLabel = "IP:PORT",
+      converter = AddressConverter.class,
+      description = "Address of the HTTP server (/metrics, /errors, /timeouts). Keep it private.")
+  InetSocketAddress http;
+
+  @Option(
+      names = "--unix",
+      required = true,
+      paramLabel = "PATH",
+      description = "Unix socket to listen on for Frame Streams senders.")
+  Path unix;
+
+  @Option(
+      names = "--unix-mode",
+      paramLabel = "MODE",
+      defaultValue = "0660",
+      converter = ModeConverter.class,
+      description = "File mode of the socket (octal; default: ${DEFAULT-VALUE}).")
+  Set<PosixFilePermission> unixMode;
+
+  @Option(
+      names = "--channel-capacity",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "Payloads queued between the socket readers and replay (default: ${DEFAULT-VALUE}).")
+  int channelCapacity;
+
+  @Option(
+      names = "--channel-error-capacity",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description = "Records the /errors buffer holds (default: ${DEFAULT-VALUE}).")
+  int errorCapacity;
+
+  @Option(
+      names = "--channel-timeout-capacity",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description = "Records the /timeouts buffer holds (default: ${DEFAULT-VALUE}).")
+  int timeoutCapacity;
+
+  @Option(
+      names = "--num-sockets",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "UDP sockets used to query the target (default: ${DEFAULT-VALUE}).")
+  int numSockets;
+
+  @Option(
+      names = "--max-in-flight",
+      paramLabel = "N",
+      defaultValue = "5000",
+      description = "Queries in flight at once over all sockets (default: ${DEFAULT-VALUE}).")
+  int maxInFlight;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "MS",
+      defaultValue = "5000",
+      description = "Milliseconds to wait for a response (default: ${DEFAULT-VALUE}).")
+  long timeoutMillis;
+
+  @Option(
+      names = "--max-frame-size",
+      paramLabel = "BYTES",
+      defaultValue = "" + FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH,
+      description = "Largest accepted data frame (default: ${DEFAULT-VALUE}).")
+  int maxFrameSize;
+
+  @Option(names = "--proxy", description = "Prepend a PROXY v2 header with the original client.")
+  boolean proxy;
+
+  @Option(
+      names = "--proxy-timespec",
+      description = "Add the response time TLV (0xEA) to the PROXY v2 header.")
+  boolean proxyTimespec;
+
+  @Option(
+      names = "--dscp",
+      paramLabel = "N",
+      description = "DSCP code point (0..63) for outgoing queries.")
+  Integer dscp;
+
+  @Option(
+      names = "--ignore-tc",
+      description = "A response pair where either has TC=1 is no mismatch.")
+  boolean ignoreTc;
+
+  @Option(
+      names = "--ignore-query-net",
+      paramLabel = "CIDR",
+      description = "Do not replay queries from this network; repeatable.")
+  List<String> ignoreQueryNets = new ArrayList<>();
+
+  @Option(
+      names = "--match-status-files",
+      paramLabel = "FILE",
+      arity = "2..*",
+      description = "Compare only while these files exist and have identical contents.")
+  List<Path> matchStatusFiles = new ArrayList<>();
+
+  @Option(
+      names = "--match-status-delay",
+      paramLabel = "MS",
+      defaultValue = "5000",
+      description = "Wait after the files become identical (default: ${DEFAULT-VALUE}).")
+  long matchStatusDelayMillis;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "More logging: -v info, -vv debug, -vvv trace (default: warnings).")
+  boolean[] verbose = new boolean[0];
+
+  /**
+   * Checks every value and builds the daemon's configuration.
+   *
+   * @throws ParameterException with a one-line message for the first bad value
+   */
+  DaemonConfig toConfig(CommandLine commandLine) {
+    this.commandLine = commandLine;
+    positive("--channel-capacity", channelCapacity);
+    positive("--channel-error-capacity", errorCapacity);
+    positive("--channel-timeout-capacity", timeoutCapacity);
+    positive("--num-sockets", numSockets);
+    positive("--max-in-flight", maxInFlight);
+    positive("--timeout", timeoutMillis);
+    if (maxFrameSize < 1 || maxFrameSize > MAX_FRAME_SIZE_LIMIT) {
+      throw usage("--max-frame-size must be 1.." + MAX_FRAME_SIZE_LIMIT + ": " + maxFrameSize);
+    }
+    if (dscp != null && (dscp < 0 || dscp > 63)) {
+      throw usage("--dscp must be 0..63: " + dscp);
+    }
+    if (matchStatusDelayMillis < 0) {
+      throw usage("--match-status-delay must not be negative: " + matchStatusDelayMillis);
+    }
+    if (proxyTimespec && !proxy) {
+      throw usage("--proxy-timespec needs --proxy");
+    }
+    try {
+      IgnoredNetworks.parse(ignoreQueryNets);
+    } catch (IllegalArgumentException e) {
+      throw usage("--ignore-query-net: " + e.getMessage());
+    }
+    return new DaemonConfig(
+        dns,
+        http,
+        unix,
+        unixMode,
+        maxFrameSize,
+        channelCapacity,
+        errorCapacity,
+        timeoutCapacity,
+        numSockets,
+        maxInFlight,
+        Duration.ofMillis(timeoutMillis),
+        proxy,
+        proxyTimespec,
+        dscp,
+        ignoreTc,
+        List.copyOf(ignoreQueryNets),
+        List.copyOf(matchStatusFiles),
+        Duration.ofMillis(matchStatusDelayMillis));
+  }
+
+  private void positive(String option, long value) {
+    if (value < 1) {
+      throw usage(option + " must be at least 1: " + value);
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(commandLine, message);
+  }
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * HttpRequestHandler answers one connection's requests in order. A drain streams for as long as the
+ * buffer holds records, so requests pipelined behind it wait (reading is paused meanwhile) instead
+ * of interleaving their bytes with the stream.
+ *
+ * <p>Ownership: each {@link FullHttpRequest} is released after it is answered.
+ */
+final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  /** Requests a client may pipeline behind a running drain before it is cut off. */
+  static final int MAX_PIPELINED = 16;
+
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final Routes routes;
+  private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+  private boolean draining;
+
+  HttpRequestHandler(Routes routes) {
+    super(FullHttpRequest.class, false);
+    this.routes = routes;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (draining) {
+      if (waiting.size() >= MAX_PIPELINED) {
+        request.release();
+        ctx.close();
+        return;
+      }
+      waiting.add(request);
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    try {
+      answer(ctx, request);
+    } finally {
+      request.release();
+    }
+  }
+
+  private void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (request.decoderResult().isFailure()) {
+      sendText(ctx, HttpResponseStatus.BAD_REQUEST, "bad request\n", false, true);
+      return;
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
+    HttpMethod method = request.method();
+    boolean head = HttpMethod.HEAD.equals(method);
+    boolean known =
+        path.equals(Routes.METRICS) || path.equals(Routes.ERRORS) || path.equals(Routes.TIMEOUTS);
+    if (!known) {
+      sendText(ctx, HttpResponseStatus.NOT_FOUND, "not found\n", keepAlive, !head);
+    } else if (!head && !HttpMethod.GET.equals(method)) {
+      FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+      r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      send(ctx, r, keepAlive);
+    } else if (path.equals(Routes.METRICS)) {
+      FullHttpResponse r = text(HttpResponseStatus.OK, head ? "" : routes.metrics.scrape());
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, PROMETHEUS_TEXT);
+      send(ctx, r, keepAlive);
+    } else if (head) {
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      r.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, DrainResponse.CONTENT_TYPE)
+          .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      send(ctx, r, keepAlive);
+    } else {
+      draining = true;
+      new DrainResponse(ctx, routes.drain(path), keepAlive, this::drainDone).start();
+    }
+  }
+
+  private void drainDone(ChannelHandlerContext ctx) {
+    draining = false;
+    while (!draining && !waiting.isEmpty()) {
+      FullHttpRequest next = waiting.poll();
+      try {
+        answer(ctx, next);
+      } finally {
+        next.release();
+      }
+    }
+    if (!draining) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private static FullHttpResponse text(HttpResponseStatus status, String body) {
+    ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    return r;
+  }
+
+  private static void sendText(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      String body,
+      boolean keepAlive,
+      boolean withBody) {
+    send(ctx, text(status, withBody ? body : ""), keepAlive);
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+    if (!r.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      HttpUtil.setContentLength(r, r.content().readableBytes());
+    }
+    HttpUtil.setKeepAlive(r, keepAlive);
+    ChannelFuture f = ctx.writeAndFlush(r);
+    if (!keepAlive) {
+      f.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent && !draining) {
+      ctx.close();
+    } else {
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    waiting.forEach(FullHttpRequest::release);
+    waiting.clear();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Every meter of the daemon, created eagerly so that each name and label value is scraped (at 0)
+ * from start-up, as dashboards built for the original expect.
+ *
+ * <p>Names marked "original" are those of Fastly's dnstap-replay and must never change; the
+ * Prometheus registry appends {@code _total} to counters. Everything else is ours and has a name of
+ * its own.
+ */
+public final class Metrics {
+  private static final String P = "dnstap_replay_";
+  private static final String RESULT = "result";
+
+  private final PrometheusMeterRegistry registry;
+
+  // original
+  public final Counter dataFrames;
+  public final Counter dataBytes;
+  public final Counter payloadsSuccess;
+  public final Counter payloadsError;
+  public final Counter discardNonUdp;
+  public final Counter queriesSuccess;
+  public final Counter queriesError;
+  public final Counter queriesTimeout;
+  public final Counter matched;
+  public final Counter mismatched;
+  public final Counter suppressed;
+  public final Counter udpTcIgnored;
+  public final Counter queryNetIgnored;
+  public final Counter errorTxSuccess;
+  public final Counter errorTxError;
+  public final Counter errorRxSuccess;
+  public final Counter timeoutTxSuccess;
+  public final Counter timeoutTxError;
+  public final Counter timeoutRxSuccess;
+  private final AtomicInteger matchStatus = new AtomicInteger(1);
+
+  // ours
+  private final Map<ConnectionError, Counter> connectionErrors =
+      new EnumMap<>(ConnectionError.class);
+  public final Counter connectionsAccepted;
+  public final Counter dnstapDecodeErrors;
+  public final Counter dnstapIgnored;
+  public final Counter lateResponses;
+  public final Counter unexpectedResponses;
+  public final Counter heldQueries;
+  public final Timer responseLatency;
+
+  /** Why a Frame Streams connection was closed by us; the label value is the lower-case name. */
+  public enum ConnectionError {
+    DATA_FRAME_TOO_LARGE,
+    CONTROL_FRAME_LENGTH,
+    UNKNOWN_CONTROL_TYPE,
+    MALFORMED_CONTROL_FRAME,
+    TRUNCATED,
+    UNEXPECTED_CONTROL_FRAME,
+    DATA_BEFORE_START,
+    CONTENT_TYPE_REJECTED,
+    HANDSHAKE_TIMEOUT,
+    IO_ERROR
+  }
+
+  public Metrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public Metrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    dataFrames = counter("data_frames", "Frame Streams data frames read", null);
+    dataBytes = counter("data_bytes", "Frame Streams data frame bytes read", null);
+    payloadsSuccess = payloads("success");
+    payloadsError = payloads("error");
+    discardNonUdp =
+        counter(
+            "dnstap_handler_internal_errors",
+            "Payloads that ended in an internal error",
+            "discard_non_udp");
+    queriesSuccess = queries("success");
+    queriesError = queries("error");
+    queriesTimeout = queries("timeout");
+    matched = comparisons("matched");
+    mismatched = comparisons("mismatched");
+    suppressed = comparisons("suppressed");
+    udpTcIgnored = comparisons("udp_tc_ignored");
+    queryNetIgnored = comparisons("query_net_ignored");
+    errorTxSuccess =
+        counter("channel_error_tx", "Records offered to the /errors buffer", "success");
+    errorTxError = counter("channel_error_tx", "Records offered to the /errors buffer", "error");
+    errorRxSuccess = counter("channel_error_rx", "Records handed out by /errors", "success");
+    timeoutTxSuccess =
+        counter("channel_timeout_tx", "Records offered to the /timeouts buffer", "success");
+    timeoutTxError =
+        counter("channel_timeout_tx", "Records offered to the /timeouts buffer", "error");
+    timeoutRxSuccess = counter("channel_timeout_rx", "Records handed out by /timeouts", "success");
+    Gauge.builder(P + "match_status", matchStatus, AtomicInteger::get)
+        .description("1 while responses are compared, 0 while matching is suppressed")
+        .register(registry);
+
+    for (ConnectionError e : ConnectionError.values()) {
+      connectionErrors.put(
+          e,
+          Counter.builder(P + "connection_errors")
+              .description("Frame Streams connections closed because of a protocol or I/O error")
+              .tag("reason", e.name().toLowerCase(Locale.ROOT))
+              .register(registry));
+    }
+    connectionsAccepted =
+        Counter.builder(P + "connections_accepted")
+            .description("Frame Streams connections accepted on the Unix socket")
+            .register(registry);
+    dnstapDecodeErrors =
+        Counter.builder(P + "dnstap_decode_errors")
+            .description("Data frames that are not a valid dnstap protobuf message (skipped)")
+            .register(registry);
+    dnstapIgnored =
+        Counter.builder(P + "dnstap_ignored")
+            .description("dnstap payloads that are not Message/AUTH_RESPONSE (not replayed)")
+            .register(registry);
+    lateResponses = unmatched("late");
+    unexpectedResponses = unmatched("unknown");
+    heldQueries =
+        Counter.builder(P + "dns_queries_held")
+            .description(
+                "Queries held back because an indistinguishable query was in flight on every socket")
+            .register(registry);
+    responseLatency =
+        Timer.builder(P + "dns_response_latency")
+            .description("Time from sending a replayed query to receiving its response")
+            .serviceLevelObjectives(latencyBuckets())
+            .register(registry);
+  }
+
+  private static Duration[] latencyBuckets() {
+    long[] micros = {
+      100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
+      1_000_000, 2_500_000, 5_000_000
+    };
+    Duration[] buckets = new Duration[micros.length];
+    for (int i = 0; i < micros.length; i++) {
+      buckets[i] = Duration.ofNanos(micros[i] * 1_000);
+    }
+    return buckets;
+  }
+
+  private Counter counter(String name, String help, String result) {
+    Counter.Builder b = Counter.builder(P + name).description(help);
+    if (result != null) {
+      b.tag(RESULT, result);
+    }
+    return b.register(registry);
+  }
+
+  private Counter payloads(String result) {
+    return counter("dnstap_payloads", "AUTH_RESPONSE payloads handled by the replay stage", result);
+  }
+
+  private Counter queries(String result) {
+    return counter("dns_queries", "Queries replayed to the target, by outcome", result);
+  }
+
+  private Counter comparisons(String result) {
+    return counter("dns_comparisons", "Outcomes of comparing responses", result);
+  }
+
+  private Counter unmatched(String reason) {
+    return Counter.builder(P + "dns_unmatched_responses")
+        .description(
+            "Responses that match no query in flight: late (its query had timed out) or unknown")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  /** Counts a connection we closed; see {@link ConnectionError}. */
+  public void connectionError(ConnectionError reason) {
+    connectionErrors.get(reason).increment();
+  }
+
+  public void setMatchStatus(boolean on) {
+    matchStatus.set(on ? 1 : 0);
+  }
+
+  /** Registers a gauge sampled at scrape time, e.g. a queue depth. */
+  public void gauge(String name, String help, Supplier<Number> value) {
+    Gauge.builder(P + name, value).description(help).register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.queue.PayloadQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * ReplayDispatcher runs on its own thread so that it may block, on the queue and on in-flight
+ * permits, without ever blocking an event loop. It hands queries to the sockets in batches, one
+ * task per socket per batch, so the sockets can flush many datagrams with one system call.
+ */
+final class ReplayDispatcher implements Runnable {
+  /** Payloads taken off the queue at once. */
+  static final int BATCH = 256;
+
+  private static final long POLL_MILLIS = 100;
+
+  private final PayloadQueue<Dnstap> queue;
+  private final PayloadFilter.Options filter;
+  private final ReplayOutcomes outcomes;
+  private final List<ReplaySocketHandler> sockets;
+  private final Semaphore permits;
+  private final List<List<ReplayQuery>> perSocket;
+  private volatile boolean finishing;
+  private int nextSocket;
+
+  ReplayDispatcher(
+      PayloadQueue<Dnstap> queue,
+      PayloadFilter.Options filter,
+      ReplayOutcomes outcomes,
+      List<ReplaySocketHandler> sockets,
+      Semaphore permits) {
+    this.queue = queue;
+    this.filter = filter;
+    this.outcomes = outcomes;
+    this.sockets = sockets;
+    this.permits = permits;
+    this.perSocket = new ArrayList<>(sockets.size());
+    for (int i = 0; i < sockets.size(); i++) {
+      perSocket.add(new ArrayList<>());
+    }
+  }
+
+  /** Asks the dispatcher to stop once the queue is empty. */
+  void finish() {
+    finishing = true;
+  }
+
+  @Override
+  public void run() {
+    List<Dnstap> batch = new ArrayList<>(BATCH);
+    try {
+      while (!finishing || queue.size() > 0) {
+        batch.clear();
+        queue.drainTo(batch, BATCH, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        for (Dnstap d : batch) {
+          dispatch(d);
+        }
+        flush();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void dispatch(Dnstap d) throws InterruptedException {
+    PayloadFilter.Decision decision = PayloadFilter.classify(d, filter);
+    if (!(decision instanceof PayloadFilter.Decision.Replay r)) {
+      outcomes.notSent(d, decision);
+      return;
+    }
+    QueryKey key = QueryKey.of(r.query());
+    if (key == null) {
+      // Shorter than a DNS header: no response could ever be matched to it.
+      outcomes.sendError();
+      return;
+    }
+    if (!permits.tryAcquire()) {
+      flush();
+      permits.acquire();
+    }
+    perSocket.get(nextSocket).add(new ReplayQuery(d, r, key));
+    nextSocket = (nextSocket + 1) % sockets.size();
+  }
+
+  private void flush() {
+    for (int i = 0; i < sockets.size(); i++) {
+      List<ReplayQuery> b = perSocket.get(i);
+      if (!b.isEmpty()) {
+        sockets.get(i).submit(b);
+        perSocket.set(i, new ArrayList<>());
+      }
+    }
+  }
+}

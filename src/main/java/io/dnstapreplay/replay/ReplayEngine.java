@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.queue.PayloadQueue;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ReplayEngine is the replay stage: a dispatcher thread takes payloads off the queue, filters them,
+ * and spreads the queries over {@code numSockets} connected UDP sockets, each of which keeps many
+ * queries in flight. A global permit count bounds the queries in flight (memory and load on the
+ * target); when it is exhausted the dispatcher waits, the queue fills, and the collectors stop
+ * reading: backpressure all the way to the DNS server's dnstap buffer.
+ */
+public final class ReplayEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReplayEngine.class);
+
+  /** Received datagrams are read whole: the largest UDP payload. */
+  static final int MAX_DATAGRAM = 65535;
+
+  /** Socket buffers large enough to absorb bursts of thousands of responses. */
+  static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
+  private final List<Channel> channels;
+  private final List<ReplaySocketHandler> sockets;
+  private final Semaphore permits;
+  private final ReplaySettings settings;
+  private final ReplayDispatcher dispatcher;
+  private final Thread dispatcherThread;
+
+  private ReplayEngine(
+      List<Channel> channels,
+      List<ReplaySocketHandler> sockets,
+      Semaphore permits,
+      ReplaySettings settings,
+      ReplayDispatcher dispatcher) {
+    this.channels = channels;
+    this.sockets = sockets;
+    this.permits = permits;
+    this.settings = settings;
+    this.dispatcher = dispatcher;
+    this.dispatcherThread = new Thread(dispatcher, "replay-dispatcher");
+  }
+
+  /**
+   * Opens the sockets to {@code target} and starts replaying what arrives on {@code queue}.
+   *
+   * @param dscp DSCP code point for outgoing queries, or null to leave the default
+   */
+  public static ReplayEngine start(
+      InetSocketAddress target,
+      int numSockets,
+      Integer dscp,
+      ReplaySettings settings,
+      PayloadFilter.Options filter,
+      ReplayOutcomes outcomes,
+      PayloadQueue<Dnstap> queue,
+      EventLoopGroup group)
+      throws IOException {
+    Semaphore permits = new Semaphore(settings.maxInFlight());
+    List<Channel> channels = new ArrayList<>(numSockets);
+    List<ReplaySocketHandler> sockets = new ArrayList<>(numSockets);
+    try {
+      for (int i = 0; i < numSockets; i++) {
+        ReplaySocketHandler h = new ReplaySocketHandler(settings, outcomes, permits, numSockets);
+        Bootstrap b =
+            new Bootstrap()
+                .group(group)
+                .channel(
+                    Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .handler(h);
+        if (dscp != null) {
+          b.option(ChannelOption.IP_TOS, dscp << 2);
+        }
+        channels.add(b.connect(target).sync().channel());
+        sockets.add(h);
+      }
+    } catch (Exception e) {
+      channels.forEach(Channel::close);
+      throw new IOException(
+          "cannot open UDP sockets to --dns " + target + ": " + e.getMessage(), e);
+    }
+    for (int i = 0; i < numSockets; i++) {
+      sockets.get(i).setNext(sockets.get((i + 1) % numSockets));
+    }
+    ReplayDispatcher dispatcher = new ReplayDispatcher(queue, filter, outcomes, sockets, permits);
+    ReplayEngine engine = new ReplayEngine(channels, sockets, permits, settings, dispatcher);
+    engine.dispatcherThread.start();
+    return engine;
+  }
+
+  /** Queries sent and not yet answered, timed out or failed. */
+  public int inFlight() {
+    return settings.maxInFlight() - permits.availablePermits();
+  }
+
+  /**
+   * Replays what is still queued, waits for the queries in flight to be answered or to time out,
+   * then closes the sockets. Call after the collectors have stopped.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    dispatcher.finish();
+    dispatcherThread.join();
+    long waitMillis = settings.timeout().toMillis() + 2 * (settings.sweepNanos() / 1_000_000) + 100;
+    if (!permits.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {
+      log.warn("{} queries still in flight at shutdown", inFlight());
+    }
+    for (Channel ch : channels) {
+      ch.close().sync();
+    }
+  }
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.metrics.Metrics;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * ReplayOutcomes turns what happened to each payload into the original's counters and failure
+ * records, in one place, so that the accounting identity operators rely on holds: every
+ * AUTH_RESPONSE payload ends in exactly one outcome and one {@code dnstap_payloads_total} count.
+ * Thread-safe (called from the dispatcher and every UDP event loop).
+ */
+public final class ReplayOutcomes {
+  private final Metrics metrics;
+  private final MatchSwitch matchSwitch;
+  private final boolean ignoreTc;
+  private final FailureSink errors;
+  private final FailureSink timeouts;
+
+  public ReplayOutcomes(
+      Metrics metrics,
+      MatchSwitch matchSwitch,
+      boolean ignoreTc,
+      FailureSink errors,
+      FailureSink timeouts) {
+    this.metrics = metrics;
+    this.matchSwitch = matchSwitch;
+    this.ignoreTc = ignoreTc;
+    this.errors = errors;
+    this.timeouts = timeouts;
+  }
+
+  /** Accounts for a payload the filter decided not to send. */
+  void notSent(Dnstap original, PayloadFilter.Decision decision) {
+    if (decision instanceof PayloadFilter.Decision.NotAuthResponse) {
+      metrics.dnstapIgnored.increment();
+    } else if (decision instanceof PayloadFilter.Decision.SkippedIncomplete) {
+      metrics.payloadsSuccess.increment();
+    } else if (decision instanceof PayloadFilter.Decision.QueryNetIgnored) {
+      metrics.queryNetIgnored.increment();
+      metrics.payloadsSuccess.increment();
+    } else if (decision instanceof PayloadFilter.Decision.DiscardNonUdp) {
+      metrics.discardNonUdp.increment();
+      metrics.payloadsError.increment();
+    } else if (decision instanceof PayloadFilter.Decision.MissingField) {
+      metrics.payloadsError.increment();
+      toErrors(
+          FailureRecord.withExtra(
+              original, FailureRecord.encode(FailureRecord.Kind.MISSING_FIELD, null)));
+    } else {
+      throw new IllegalArgumentException("not a decision to skip: " + decision);
+    }
+  }
+
+  /** Accounts for the target's response to {@code q}. */
+  void response(ReplayQuery q, byte[] response, long latencyNanos) {
+    metrics.queriesSuccess.increment();
+    metrics.responseLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    if (!matchSwitch.isOn()) {
+      metrics.suppressed.increment();
+      metrics.payloadsSuccess.increment();
+      return;
+    }
+    switch (ResponseComparator.compare(q.replay.loggedResponse(), response, ignoreTc)) {
+      case MATCHED -> {
+        metrics.matched.increment();
+        metrics.payloadsSuccess.increment();
+      }
+      case UDP_TC_IGNORED -> {
+        metrics.udpTcIgnored.increment();
+        metrics.payloadsSuccess.increment();
+      }
+      case MISMATCHED -> {
+        metrics.mismatched.increment();
+        metrics.payloadsError.increment();
+        toErrors(
+            FailureRecord.withExtra(
+                q.original, FailureRecord.encode(FailureRecord.Kind.MISMATCH, response)));
+      }
+    }
+  }
+
+  /** Accounts for a query that got no response in time. */
+  void timeout(ReplayQuery q) {
+    metrics.queriesTimeout.increment();
+    metrics.payloadsError.increment();
+    byte[] record =
+        FailureRecord.withExtra(q.original, FailureRecord.encode(FailureRecord.Kind.TIMEOUT, null));
+    if (timeouts.offer(record)) {
+      metrics.timeoutTxSuccess.increment();
+    } else {
+      metrics.timeoutTxError.increment();
+    }
+  }
+
+  /** Accounts for a query that could not be sent, or whose target reported it unreachable. */
+  void sendError() {
+    metrics.queriesError.increment();
+    metrics.payloadsError.increment();
+  }
+
+  /** Counts a query held back until an indistinguishable one in flight completes. */
+  void held() {
+    metrics.heldQueries.increment();
+  }
+
+  void unmatched(InFlightTable.Miss miss) {
+    switch (miss) {
+      case LATE -> metrics.lateResponses.increment();
+      case UNKNOWN -> metrics.unexpectedResponses.increment();
+    }
+  }
+
+  private void toErrors(byte[] record) {
+    if (errors.offer(record)) {
+      metrics.errorTxSuccess.increment();
+    } else {
+      metrics.errorTxError.increment();
+    }
+  }
+}

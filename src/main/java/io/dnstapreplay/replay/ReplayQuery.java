@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+
+/**
+ * ReplayQuery is one payload on its way through the UDP stage: the original message (kept for the
+ * failure record), what to send, and where it has been. Only the event loop that owns it at a given
+ * moment touches its mutable fields.
+ */
+final class ReplayQuery {
+  final Dnstap original;
+  final PayloadFilter.Decision.Replay replay;
+  final QueryKey key;
+  long sentAtNanos;
+  int hops;
+
+  ReplayQuery(Dnstap original, PayloadFilter.Decision.Replay replay, QueryKey key) {
+    this.original = original;
+    this.replay = replay;
+    this.key = key;
+  }
+}

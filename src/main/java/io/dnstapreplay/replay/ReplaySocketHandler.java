@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import io.dnstapreplay.proxyv2.ProxyV2Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.PortUnreachableException;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ReplaySocketHandler drives one connected UDP socket to the target: it sends queries, matches
+ * responses to them through an {@link InFlightTable}, and expires the unanswered. All its state
+ * lives on the socket's event loop; other threads only {@link #submit} work to it.
+ *
+ * <p>Unlike the original it never resets the socket after a timeout: a late response is matched by
+ * key, recognised as late, and counted, never compared with another query.
+ *
+ * <p>Ownership: received datagrams are released by {@link SimpleChannelInboundHandler}; each query
+ * buffer it writes is released by the channel once sent.
+ */
+final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+  private static final Logger log = LoggerFactory.getLogger(ReplaySocketHandler.class);
+  private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** Timed-out keys remembered per socket to recognise late responses. */
+  static final int REMEMBERED_TIMEOUTS = 4096;
+
+  private final ReplaySettings settings;
+  private final ReplayOutcomes outcomes;
+  private final Semaphore permits;
+  private final int ringSize;
+  private final InFlightTable<ReplayQuery> table;
+  private ReplaySocketHandler next = this;
+  private ChannelHandlerContext ctx;
+  private ScheduledFuture<?> sweeper;
+  private long lastWarnNanos = Long.MIN_VALUE;
+
+  ReplaySocketHandler(
+      ReplaySettings settings, ReplayOutcomes outcomes, Semaphore permits, int ringSize) {
+    this.settings = settings;
+    this.outcomes = outcomes;
+    this.permits = permits;
+    this.ringSize = ringSize;
+    this.table = new InFlightTable<>(settings.timeout().toNanos(), REMEMBERED_TIMEOUTS);
+  }
+
+  /** The socket a conflicting query is passed on to. */
+  void setNext(ReplaySocketHandler next) {
+    this.next = next;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    long sweep = settings.sweepNanos();
+    sweeper = ctx.executor().scheduleAtFixedRate(this::expire, sweep, sweep, TimeUnit.NANOSECONDS);
+  }
+
+  /** Sends a batch from any thread; each query holds one in-flight permit. */
+  void submit(List<ReplayQuery> batch) {
+    try {
+      ctx.executor()
+          .execute(
+              () -> {
+                for (ReplayQuery q : batch) {
+                  send(q);
+                }
+                ctx.flush();
+              });
+    } catch (RejectedExecutionException e) {
+      for (ReplayQuery q : batch) {
+        fail(q);
+      }
+    }
+  }
+
+  private void send(ReplayQuery q) {
+    long now = now();
+    if (!table.tryAdd(q.key, q, now)) {
+      if (q.hops + 1 < ringSize) {
+        q.hops++;
+        next.submit(List.of(q));
+      } else {
+        table.hold(q.key, q);
+        outcomes.held();
+      }
+      return;
+    }
+    q.sentAtNanos = now;
+    PayloadFilter.Decision.Replay r = q.replay;
+    int headerLength =
+        settings.proxy()
+            ? ProxyV2Header.length(r.queryAddress().length, settings.proxyTimespec())
+            : 0;
+    ByteBuf buf = ctx.alloc().directBuffer(headerLength + r.query().length);
+    if (settings.proxy()) {
+      ProxyV2Header.encode(
+          buf, r.queryAddress(), r.queryPort(), settings.proxyTimespec() ? r.responseTime() : null);
+    }
+    buf.writeBytes(r.query());
+    ctx.write(buf)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                onSendFailure(q, f.cause());
+              }
+            });
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    byte[] response = ByteBufUtil.getBytes(packet.content());
+    long now = now();
+    QueryKey key = QueryKey.of(response);
+    InFlightTable.Completed<ReplayQuery> c = key == null ? null : table.complete(key);
+    if (c == null) {
+      outcomes.unmatched(table.miss(key, now));
+      return;
+    }
+    outcomes.response(c.value(), response, now - c.value().sentAtNanos);
+    permits.release();
+    sendHeld(c.key());
+  }
+
+  private void expire() {
+    for (InFlightTable.Completed<ReplayQuery> c : table.expire(now())) {
+      outcomes.timeout(c.value());
+      permits.release();
+      sendHeld(c.key());
+    }
+  }
+
+  private void onSendFailure(ReplayQuery q, Throwable cause) {
+    InFlightTable.Completed<ReplayQuery> c = table.complete(q.key);
+    if (c != null && c.value() == q) {
+      warn("cannot send a query to the target: {}", cause.toString());
+      fail(q);
+      sendHeld(c.key());
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof PortUnreachableException) {
+      // The target's port is closed: nothing in flight here will be answered, so fail it now
+      // rather than after the timeout. A target that comes back is used by the next query.
+      List<InFlightTable.Completed<ReplayQuery>> all = table.removeAll();
+      warn("target port unreachable; {} queries in flight failed", all.size());
+      for (InFlightTable.Completed<ReplayQuery> c : all) {
+        fail(c.value());
+      }
+      for (InFlightTable.Completed<ReplayQuery> c : all) {
+        sendHeld(c.key());
+      }
+    } else {
+      warn("UDP socket error: {}", cause.toString());
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    sweeper.cancel(false);
+    for (InFlightTable.Completed<ReplayQuery> c : table.removeAll()) {
+      fail(c.value());
+      for (ReplayQuery h; (h = table.nextHeld(c.key())) != null; ) {
+        fail(h);
+      }
+    }
+    super.channelInactive(ctx);
+  }
+
+  private void fail(ReplayQuery q) {
+    outcomes.sendError();
+    permits.release();
+  }
+
+  private void sendHeld(QueryKey key) {
+    ReplayQuery h = table.nextHeld(key);
+    if (h != null) {
+      send(h);
+      ctx.flush();
+    }
+  }
+
+  private void warn(String format, Object arg) {
+    long now = now();
+    if (lastWarnNanos == Long.MIN_VALUE || now - lastWarnNanos >= WARN_INTERVAL_NANOS) {
+      lastWarnNanos = now;
+      log.warn(format, arg);
+    }
+  }
+
+  private long now() {
+    return ctx.executor().ticker().nanoTime();
+  }
+
+  /** Queries in flight on this socket; read on its event loop only. */
+  int inFlight() {
+    return table.size();
+  }
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dnstapreplay.daemon.DaemonConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Bad command lines fail with one line and exit 2, before anything is bound. */
+class ReplayCommandTest {
+  private static final String[] REQUIRED = {
+    "--dns", "127.0.0.1:53", "--http", "127.0.0.1:8053", "--unix", "/tmp/x.sock"
+  };
+
+  private static String[] with(String... extra) {
+    List<String> args = new ArrayList<>(List.of(REQUIRED));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+
+  private record Result(int exit, String err, DaemonConfig config) {}
+
+  private static Result run(String... args) {
+    StringWriter err = new StringWriter();
+    ValidateOnly command = new ValidateOnly();
+    int exit = Cli.run(command, args, new PrintWriter(err, true));
+    return new Result(exit, err.toString(), command.config);
+  }
+
+  /** The real command's options and validation, without starting the daemon. */
+  @CommandLine.Command(name = "dnstap-replay")
+  static final class ValidateOnly implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ReplayCommandOptions options;
+    DaemonConfig config;
+
+    @Override
+    public Integer call() {
+      config = options.toConfig(spec.commandLine());
+      return 0;
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--dscp|64|--dscp must be 0..63: 64",
+        "--dscp|-1|--dscp must be 0..63: -1",
+        "--channel-capacity|0|--channel-capacity must be at least 1: 0",
+        "--channel-error-capacity|0|--channel-error-capacity must be at least 1: 0",
+        "--num-sockets|0|--num-sockets must be at least 1: 0",
+        "--max-in-flight|0|--max-in-flight must be at least 1: 0",
+        "--timeout|0|--timeout must be at least 1: 0",
+        "--ignore-query-net|10.0.0.0|--ignore-query-net",
+        "--unix-mode|999|is not an octal mode",
+        "--max-frame-size|0|--max-frame-size must be",
+        "--dns|example.com:53|is not an IP address",
+        "--dns|127.0.0.1|is not IP:PORT",
+        "--dns|127.0.0.1:70000|outside 0..65535",
+        "--dns|::1:53|write an IPv6 address as [ADDRESS]:PORT",
+        "--http|[127.0.0.1]:80|brackets are for IPv6",
+      })
+  void badValueIsOneLineAndExitTwo(String option, String value, String message) {
+    Result r = run(with(option, value));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(message), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @Test
+  void oneStatusFileIsNotEnough() {
+    Result r = run(with("--match-status-files", "/tmp/a"));
+    assertEquals(2, r.exit(), r.err());
+  }
+
+  @Test
+  void timespecNeedsProxy() {
+    Result r = run(with("--proxy-timespec"));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--proxy-timespec needs --proxy"), r.err());
+  }
+
+  @Test
+  void missingRequiredOptionIsExitTwo() {
+    assertEquals(2, run("--dns", "127.0.0.1:53").exit());
+  }
+
+  @Test
+  void dscp63IsAcceptedUnlikeTheOriginal() {
+    Result r = run(with("--dscp", "63"));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(63, r.config().dscp());
+  }
+
+  @Test
+  void defaultsAreTheOriginals() {
+    DaemonConfig c = run(REQUIRED).config();
+    assertEquals(10_000, c.channelCapacity());
+    assertEquals(100_000, c.errorCapacity());
+    assertEquals(100_000, c.timeoutCapacity());
+    assertEquals(10, c.numSockets());
+    assertEquals(5000, c.timeout().toMillis());
+    assertEquals(5000, c.matchStatusDelay().toMillis());
+    assertEquals(128 * 1024, c.maxFrameSize());
+    assertEquals(PosixFilePermissions.fromString("rw-rw----"), c.unixMode());
+    assertNull(c.dscp());
+    assertTrue(c.ignoreQueryNets().isEmpty());
+    assertTrue(c.matchStatusFiles().isEmpty());
+  }
+
+  @Test
+  void repeatableAndIpv6OptionsAreRead() {
+    Result r =
+        run(
+            "--dns",
+            "[::1]:5302",
+            "--http",
+            "[::1]:0",
+            "--unix",
+            "/tmp/x.sock",
+            "--ignore-query-net",
+            "10.0.0.0/8",
+            "--ignore-query-net",
+            "2001:db8::/32",
+            "--match-status-files",
+            "/tmp/a",
+            "/tmp/b",
+            "--unix-mode",
+            "600");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(5302, r.config().dns().getPort());
+    assertEquals(List.of("10.0.0.0/8", "2001:db8::/32"), r.config().ignoreQueryNets());
+    assertEquals(2, r.config().matchStatusFiles().size());
+    assertEquals(PosixFilePermissions.fromString("rw-------"), r.config().unixMode());
+  }
+
+  @Test
+  void helpAndVersionExitZero() {
+    StringWriter out = new StringWriter();
+    CommandLine cl = new CommandLine(new ReplayCommand()).setOut(new PrintWriter(out));
+    assertEquals(0, cl.execute("--version"));
+    assertTrue(out.toString().startsWith("dnstap-replay "), out.toString());
+    assertEquals(0, cl.execute("--help"));
+    assertTrue(out.toString().contains("--channel-capacity"), out.toString());
+    assertTrue(out.toString().contains("default: 10000"), out.toString());
+  }
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dnstapreplay.testing.Scrape;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The original's metric names and labels are a contract with existing dashboards (SPEC 8). */
+class MetricsTest {
+  private static final Map<String, List<String>> ORIGINAL =
+      Map.ofEntries(
+          Map.entry("dnstap_replay_data_frames_total", List.of()),
+          Map.entry("dnstap_replay_data_bytes_total", List.of()),
+          Map.entry("dnstap_replay_dnstap_payloads_total", List.of("success", "error")),
+          Map.entry(
+              "dnstap_replay_dnstap_handler_internal_errors_total", List.of("discard_non_udp")),
+          Map.entry("dnstap_replay_dns_queries_total", List.of("success", "error", "timeout")),
+          Map.entry(
+              "dnstap_replay_dns_comparisons_total",
+              List.of(
+                  "matched", "mismatched", "suppressed", "udp_tc_ignored", "query_net_ignored")),
+          Map.entry("dnstap_replay_channel_error_tx_total", List.of("success", "error")),
+          Map.entry("dnstap_replay_channel_error_rx_total", List.of("success")),
+          Map.entry("dnstap_replay_channel_timeout_tx_total", List.of("success", "error")),
+          Map.entry("dnstap_replay_channel_timeout_rx_total", List.of("success")));
+
+  @Test
+  void everyOriginalSeriesIsScrapedAtZeroFromStartUp() {
+    String scrape = new Metrics().scrape();
+    ORIGINAL.forEach(
+        (name, results) -> {
+          if (results.isEmpty()) {
+            assertEquals("0.0", value(scrape, name + " "), name);
+          }
+          for (String r : results) {
+            assertEquals("0.0", value(scrape, name + "{result=\"" + r + "\"} "), name + " " + r);
+          }
+        });
+    assertEquals("1.0", value(scrape, "dnstap_replay_match_status "));
+  }
+
+  @Test
+  void originalCountersCarryNoLabelButResult() {
+    String scrape = new Metrics().scrape();
+    for (String name : ORIGINAL.keySet()) {
+      Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\}").matcher(scrape);
+      while (m.find()) {
+        assertTrue(m.group(1).matches("result=\"[a-z_]+\""), name + " has labels " + m.group(1));
+      }
+    }
+  }
+
+  @Test
+  void countsAndGaugeShowInTheScrape() {
+    Metrics m = new Metrics();
+    m.queriesTimeout.increment(3);
+    m.dataBytes.increment(1234);
+    m.setMatchStatus(false);
+    m.connectionError(Metrics.ConnectionError.DATA_BEFORE_START);
+    String scrape = m.scrape();
+    assertEquals("3.0", value(scrape, "dnstap_replay_dns_queries_total{result=\"timeout\"} "));
+    assertEquals("1234.0", value(scrape, "dnstap_replay_data_bytes_total "));
+    assertEquals("0.0", value(scrape, "dnstap_replay_match_status "));
+    assertEquals(
+        "1.0",
+        value(scrape, "dnstap_replay_connection_errors_total{reason=\"data_before_start\"} "));
+  }
+
+  @Test
+  void ourMetricsHaveHelpText() {
+    String scrape = new Metrics().scrape();
+    Matcher m = Pattern.compile("(?m)^# TYPE (dnstap_replay_\\w+) ").matcher(scrape);
+    int n = 0;
+    while (m.find()) {
+      String family = m.group(1);
+      assertTrue(
+          Pattern.compile("(?m)^# HELP " + family + " \\S").matcher(scrape).find(),
+          family + " has no HELP");
+      n++;
+    }
+    assertTrue(n >= ORIGINAL.size() + 1, "families found: " + n);
+  }
+
+  private static String value(String scrape, String series) {
+    return new Scrape(scrape).raw(series.trim());
+  }
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.google.protobuf.ByteString;
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
+import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.proxyv2.ProxyV2Header;
+import io.dnstapreplay.report.RecordBuffer;
+import io.dnstapreplay.testing.Scrape;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReplaySocketHandlerTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  private static final InetSocketAddress TARGET = new InetSocketAddress("127.0.0.1", 53);
+  private static final byte[] CLIENT = {(byte) 192, 0, 2, 7};
+
+  private final Metrics metrics = new Metrics();
+  private final MatchSwitch matchSwitch = new MatchSwitch(metrics::setMatchStatus);
+  private final RecordBuffer errors = new RecordBuffer(100);
+  private final RecordBuffer timeouts = new RecordBuffer(100);
+  private final ReplayOutcomes outcomes =
+      new ReplayOutcomes(metrics, matchSwitch, false, errors::offer, timeouts::offer);
+  private final Semaphore permits = new Semaphore(10);
+  private EmbeddedChannel channel;
+
+  private ReplaySocketHandler handler(boolean proxy, int ringSize) {
+    return new ReplaySocketHandler(
+        new ReplaySettings(proxy, false, TIMEOUT, 10), outcomes, permits, ringSize);
+  }
+
+  private EmbeddedChannel open(ReplaySocketHandler h) {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime();
+    ch.pipeline().addLast(h);
+    return ch;
+  }
+
+  @AfterEach
+  void close() {
+    if (channel != null) {
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  /** A response to {@code query} (same ID and question) with the given RCODE. */
+  static byte[] response(byte[] query, int rcode) {
+    byte[] r = query.clone();
+    r[2] |= (byte) 0x80;
+    r[3] = (byte) rcode;
+    return r;
+  }
+
+  static ReplayQuery replayQuery(byte[] query, byte[] logged) {
+    Dnstap d =
+        Dnstap.newBuilder()
+            .setType(Dnstap.Type.MESSAGE)
+            .setMessage(
+                Message.newBuilder()
+                    .setType(Message.Type.AUTH_RESPONSE)
+                    .setSocketFamily(SocketFamily.INET)
+                    .setSocketProtocol(SocketProtocol.UDP)
+                    .setQueryAddress(ByteString.copyFrom(CLIENT))
+                    .setQueryPort(40000)
+                    .setQueryMessage(ByteString.copyFrom(query))
+                    .setResponseMessage(ByteString.copyFrom(logged)))
+            .build();
+    PayloadFilter.Decision.Replay r =
+        (PayloadFilter.Decision.Replay)
+            PayloadFilter.classify(d, new PayloadFilter.Options(true, IgnoredNetworks.none()));
+    return new ReplayQuery(d, r, QueryKey.of(query));
+  }
+
+  private ReplayQuery take(byte[] query, byte[] logged) throws InterruptedException {
+    permits.acquire();
+    return replayQuery(query, logged);
+  }
+
+  private static byte[] sent(EmbeddedChannel ch) {
+    ByteBuf b = ch.readOutbound();
+    if (b == null) {
+      return null;
+    }
+    byte[] bytes = ByteBufUtil.getBytes(b);
+    b.release();
+    return bytes;
+  }
+
+  private static void answer(EmbeddedChannel ch, byte[] response) {
+    ch.writeInbound(
+        new DatagramPacket(Unpooled.wrappedBuffer(response), new InetSocketAddress(0), TARGET));
+  }
+
+  private Scrape scrape() {
+    return new Scrape(metrics.scrape());
+  }
+
+  private double comparisons(String result) {
+    return scrape().result("dnstap_replay_dns_comparisons_total", result);
+  }
+
+  @Test
+  void matchingResponseIsMatchedAndFreesItsPermit() throws Exception {
+    ReplaySocketHandler h = handler(false, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    byte[] logged = response(q, 1);
+    h.submit(List.of(take(q, logged)));
+    channel.runPendingTasks();
+    assertArrayEquals(q, sent(channel));
+    assertEquals(9, permits.availablePermits());
+    answer(channel, logged);
+    assertEquals(1, comparisons("matched"));
+    assertEquals(1, scrape().result("dnstap_replay_dns_queries_total", "success"));
+    assertEquals(10, permits.availablePermits());
+    assertEquals(0, errors.size());
+  }
+
+  @Test
+  void differentResponseBecomesAMismatchRecordWithTheTargetsBytes() throws Exception {
+    ReplaySocketHandler h = handler(false, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    h.submit(List.of(take(q, response(q, 1))));
+    channel.runPendingTasks();
+    sent(channel);
+    byte[] received = response(q, 2);
+    answer(channel, received);
+    assertEquals(1, comparisons("mismatched"));
+    Dnstap record = Dnstap.parseFrom(errors.take(1).get(0));
+    FailureRecord f = FailureRecord.decode(record.getExtra().toByteArray());
+    assertEquals(FailureRecord.Kind.MISMATCH, f.kind());
+    assertArrayEquals(received, f.mismatchResponse());
+    assertArrayEquals(q, record.getMessage().getQueryMessage().toByteArray());
+  }
+
+  @Test
+  void suppressedWhileTheSwitchIsOff() throws Exception {
+    matchSwitch.set(false);
+    ReplaySocketHandler h = handler(false, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    h.submit(List.of(take(q, response(q, 1))));
+    channel.runPendingTasks();
+    sent(channel);
+    answer(channel, response(q, 2));
+    assertEquals(1, comparisons("suppressed"));
+    assertEquals(0, comparisons("mismatched"));
+  }
+
+  @Test
+  void unansweredQueryTimesOutOnceAndItsLateResponseIsNotCompared() throws Exception {
+    ReplaySocketHandler h = handler(false, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    byte[] logged = response(q, 1);
+    h.submit(List.of(take(q, logged)));
+    channel.runPendingTasks();
+    sent(channel);
+    channel.advanceTimeBy(TIMEOUT.toMillis() - 200, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+    assertEquals(0, timeouts.size());
+    channel.advanceTimeBy(400, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+    assertEquals(1, timeouts.size());
+    assertEquals(1, scrape().result("dnstap_replay_dns_queries_total", "timeout"));
+    assertEquals(10, permits.availablePermits());
+    Dnstap record = Dnstap.parseFrom(timeouts.take(1).get(0));
+    assertEquals(
+        FailureRecord.Kind.TIMEOUT, FailureRecord.decode(record.getExtra().toByteArray()).kind());
+
+    answer(channel, logged);
+    assertEquals(0, comparisons("matched"));
+    assertEquals(1, scrape().value("dnstap_replay_dns_unmatched_responses_total{reason=\"late\"}"));
+  }
+
+  @Test
+  void unknownAndShortResponsesAreCountedNotCompared() {
+    channel = open(handler(false, 1));
+    answer(channel, InFlightTableTest.query(99, "x.example"));
+    answer(channel, new byte[] {1, 2, 3});
+    assertEquals(
+        2, scrape().value("dnstap_replay_dns_unmatched_responses_total{reason=\"unknown\"}"));
+    assertEquals(0, scrape().result("dnstap_replay_dns_queries_total", "success"));
+  }
+
+  @Test
+  void proxyHeaderCarriesTheOriginalClient() throws Exception {
+    ReplaySocketHandler h = handler(true, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    h.submit(List.of(take(q, response(q, 1))));
+    channel.runPendingTasks();
+    byte[] out = sent(channel);
+    ByteBuf expected = Unpooled.buffer();
+    ProxyV2Header.encode(expected, CLIENT, 40000, null);
+    expected.writeBytes(q);
+    assertArrayEquals(ByteBufUtil.getBytes(expected), out);
+    expected.release();
+  }
+
+  @Test
+  void indistinguishableQueryWaitsForTheFirstOnASingleSocket() throws Exception {
+    ReplaySocketHandler h = handler(false, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    byte[] logged = response(q, 1);
+    h.submit(List.of(take(q, logged), take(q, logged)));
+    channel.runPendingTasks();
+    assertArrayEquals(q, sent(channel));
+    assertNull(sent(channel));
+    assertEquals(1, scrape().result("dnstap_replay_dns_queries_held_total", null));
+    answer(channel, logged);
+    assertArrayEquals(q, sent(channel));
+    answer(channel, logged);
+    assertEquals(2, comparisons("matched"));
+    assertEquals(10, permits.availablePermits());
+  }
+
+  @Test
+  void indistinguishableQueryGoesToTheNextSocket() throws Exception {
+    ReplaySocketHandler a = handler(false, 2);
+    ReplaySocketHandler b = handler(false, 2);
+    a.setNext(b);
+    b.setNext(a);
+    channel = open(a);
+    EmbeddedChannel other = open(b);
+    try {
+      byte[] q = InFlightTableTest.query(7, "a.example");
+      a.submit(List.of(take(q, response(q, 1)), take(q, response(q, 1))));
+      channel.runPendingTasks();
+      other.runPendingTasks();
+      assertArrayEquals(q, sent(channel));
+      assertArrayEquals(q, sent(other));
+      assertEquals(0, scrape().result("dnstap_replay_dns_queries_held_total", null));
+    } finally {
+      other.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void portUnreachableFailsWhatIsInFlightAsErrors() throws Exception {
+    ReplaySocketHandler h = handler(false, 1);
+    channel = open(h);
+    h.submit(
+        List.of(
+            take(InFlightTableTest.query(1, "a.example"), new byte[12]),
+            take(InFlightTableTest.query(2, "a.example"), new byte[12])));
+    channel.runPendingTasks();
+    channel.pipeline().fireExceptionCaught(new PortUnreachableException("closed"));
+    assertEquals(2, scrape().result("dnstap_replay_dns_queries_total", "error"));
+    assertEquals(2, scrape().result("dnstap_replay_dnstap_payloads_total", "error"));
+    assertEquals(10, permits.availablePermits());
+    assertEquals(0, timeouts.size());
+  }
+}
