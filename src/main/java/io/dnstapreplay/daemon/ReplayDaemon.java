@@ -17,6 +17,7 @@ import io.dnstapreplay.report.RecordBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -62,8 +63,10 @@ public final class ReplayDaemon implements AutoCloseable {
     ReplayDaemon d =
         new ReplayDaemon(
             metrics,
-            new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()),
-            new MultiThreadIoEventLoopGroup(udpThreads, EpollIoHandler.newFactory()));
+            new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("collector-http"), EpollIoHandler.newFactory()),
+            new MultiThreadIoEventLoopGroup(
+                udpThreads, new DefaultThreadFactory("replay-udp"), EpollIoHandler.newFactory()));
     try {
       d.startStages(c);
       return d;

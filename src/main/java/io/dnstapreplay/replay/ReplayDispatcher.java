@@ -5,7 +5,6 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.queue.PayloadQueue;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * task per socket per batch, so the sockets can flush many datagrams with one system call.
  */
 final class ReplayDispatcher implements Runnable {
-  /** Payloads taken off the queue at once. */
+  /** Payloads taken off the queue at once; also how many free permits wake the dispatcher. */
   static final int BATCH = 256;
 
   private static final long POLL_MILLIS = 100;
@@ -23,7 +22,8 @@ final class ReplayDispatcher implements Runnable {
   private final PayloadFilter.Options filter;
   private final ReplayOutcomes outcomes;
   private final List<ReplaySocketHandler> sockets;
-  private final Semaphore permits;
+  private final InFlightLimit permits;
+  private final List<ReplayQuery> toSend = new ArrayList<>(BATCH);
   private final List<List<ReplayQuery>> perSocket;
   private volatile boolean finishing;
   private int nextSocket;
@@ -33,7 +33,7 @@ final class ReplayDispatcher implements Runnable {
       PayloadFilter.Options filter,
       ReplayOutcomes outcomes,
       List<ReplaySocketHandler> sockets,
-      Semaphore permits) {
+      InFlightLimit permits) {
     this.queue = queue;
     this.filter = filter;
     this.outcomes = outcomes;
@@ -58,16 +58,16 @@ final class ReplayDispatcher implements Runnable {
         batch.clear();
         queue.drainTo(batch, BATCH, POLL_MILLIS, TimeUnit.MILLISECONDS);
         for (Dnstap d : batch) {
-          dispatch(d);
+          classify(d);
         }
-        flush();
+        send();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void dispatch(Dnstap d) throws InterruptedException {
+  private void classify(Dnstap d) {
     PayloadFilter.Decision decision = PayloadFilter.classify(d, filter);
     if (!(decision instanceof PayloadFilter.Decision.Replay r)) {
       outcomes.notSent(d, decision);
@@ -79,12 +79,21 @@ final class ReplayDispatcher implements Runnable {
       outcomes.sendError();
       return;
     }
-    if (!permits.tryAcquire()) {
+    toSend.add(new ReplayQuery(d, r, key));
+  }
+
+  /** Spreads the batch over the sockets as permits allow, one task per socket per step. */
+  private void send() throws InterruptedException {
+    int i = 0;
+    while (i < toSend.size()) {
+      int n = permits.acquireUpTo(toSend.size() - i);
+      for (int end = i + n; i < end; i++) {
+        perSocket.get(nextSocket).add(toSend.get(i));
+        nextSocket = (nextSocket + 1) % sockets.size();
+      }
       flush();
-      permits.acquire();
     }
-    perSocket.get(nextSocket).add(new ReplayQuery(d, r, key));
-    nextSocket = (nextSocket + 1) % sockets.size();
+    toSend.clear();
   }
 
   private void flush() {

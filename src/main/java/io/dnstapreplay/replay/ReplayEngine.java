@@ -4,6 +4,7 @@ package io.dnstapreplay.replay;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,7 @@ public final class ReplayEngine implements AutoCloseable {
 
   private final List<Channel> channels;
   private final List<ReplaySocketHandler> sockets;
-  private final Semaphore permits;
+  private final InFlightLimit permits;
   private final ReplaySettings settings;
   private final ReplayDispatcher dispatcher;
   private final Thread dispatcherThread;
@@ -46,7 +46,7 @@ public final class ReplayEngine implements AutoCloseable {
   private ReplayEngine(
       List<Channel> channels,
       List<ReplaySocketHandler> sockets,
-      Semaphore permits,
+      InFlightLimit permits,
       ReplaySettings settings,
       ReplayDispatcher dispatcher) {
     this.channels = channels;
@@ -72,7 +72,9 @@ public final class ReplayEngine implements AutoCloseable {
       PayloadQueue<Dnstap> queue,
       EventLoopGroup group)
       throws IOException {
-    Semaphore permits = new Semaphore(settings.maxInFlight());
+    InFlightLimit permits =
+        new InFlightLimit(
+            settings.maxInFlight(), Math.min(settings.maxInFlight(), ReplayDispatcher.BATCH));
     List<Channel> channels = new ArrayList<>(numSockets);
     List<ReplaySocketHandler> sockets = new ArrayList<>(numSockets);
     try {
@@ -83,6 +85,7 @@ public final class ReplayEngine implements AutoCloseable {
                 .group(group)
                 .channel(
                     Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
@@ -109,7 +112,7 @@ public final class ReplayEngine implements AutoCloseable {
 
   /** Queries sent and not yet answered, timed out or failed. */
   public int inFlight() {
-    return settings.maxInFlight() - permits.availablePermits();
+    return permits.inFlight();
   }
 
   /**
@@ -121,7 +124,7 @@ public final class ReplayEngine implements AutoCloseable {
     dispatcher.finish();
     dispatcherThread.join();
     long waitMillis = settings.timeout().toMillis() + 2 * (settings.sweepNanos() / 1_000_000) + 100;
-    if (!permits.tryAcquire(settings.maxInFlight(), waitMillis, TimeUnit.MILLISECONDS)) {
+    if (!permits.awaitNone(waitMillis, TimeUnit.MILLISECONDS)) {
       log.warn("{} queries still in flight at shutdown", inFlight());
     }
     for (Channel ch : channels) {

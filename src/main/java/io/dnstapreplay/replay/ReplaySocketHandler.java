@@ -11,7 +11,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.PortUnreachableException;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
 
   private final ReplaySettings settings;
   private final ReplayOutcomes outcomes;
-  private final Semaphore permits;
+  private final InFlightLimit permits;
   private final int ringSize;
   private final InFlightTable<ReplayQuery> table;
   private ReplaySocketHandler next = this;
@@ -45,7 +44,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   private long lastWarnNanos = Long.MIN_VALUE;
 
   ReplaySocketHandler(
-      ReplaySettings settings, ReplayOutcomes outcomes, Semaphore permits, int ringSize) {
+      ReplaySettings settings, ReplayOutcomes outcomes, InFlightLimit permits, int ringSize) {
     this.settings = settings;
     this.outcomes = outcomes;
     this.permits = permits;

@@ -23,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,7 @@ class ReplaySocketHandlerTest {
   private final RecordBuffer timeouts = new RecordBuffer(100);
   private final ReplayOutcomes outcomes =
       new ReplayOutcomes(metrics, matchSwitch, false, errors::offer, timeouts::offer);
-  private final Semaphore permits = new Semaphore(10);
+  private final InFlightLimit permits = new InFlightLimit(10, 1);
   private EmbeddedChannel channel;
 
   private ReplaySocketHandler handler(boolean proxy, int ringSize) {
@@ -90,7 +89,7 @@ class ReplaySocketHandlerTest {
   }
 
   private ReplayQuery take(byte[] query, byte[] logged) throws InterruptedException {
-    permits.acquire();
+    permits.acquireUpTo(1);
     return replayQuery(query, logged);
   }
 
@@ -126,11 +125,11 @@ class ReplaySocketHandlerTest {
     h.submit(List.of(take(q, logged)));
     channel.runPendingTasks();
     assertArrayEquals(q, sent(channel));
-    assertEquals(9, permits.availablePermits());
+    assertEquals(1, permits.inFlight());
     answer(channel, logged);
     assertEquals(1, comparisons("matched"));
     assertEquals(1, scrape().result("dnstap_replay_dns_queries_total", "success"));
-    assertEquals(10, permits.availablePermits());
+    assertEquals(0, permits.inFlight());
     assertEquals(0, errors.size());
   }
 
@@ -182,7 +181,7 @@ class ReplaySocketHandlerTest {
     channel.runScheduledPendingTasks();
     assertEquals(1, timeouts.size());
     assertEquals(1, scrape().result("dnstap_replay_dns_queries_total", "timeout"));
-    assertEquals(10, permits.availablePermits());
+    assertEquals(0, permits.inFlight());
     Dnstap record = Dnstap.parseFrom(timeouts.take(1).get(0));
     assertEquals(
         FailureRecord.Kind.TIMEOUT, FailureRecord.decode(record.getExtra().toByteArray()).kind());
@@ -232,7 +231,7 @@ class ReplaySocketHandlerTest {
     assertArrayEquals(q, sent(channel));
     answer(channel, logged);
     assertEquals(2, comparisons("matched"));
-    assertEquals(10, permits.availablePermits());
+    assertEquals(0, permits.inFlight());
   }
 
   @Test
@@ -268,7 +267,7 @@ class ReplaySocketHandlerTest {
     channel.pipeline().fireExceptionCaught(new PortUnreachableException("closed"));
     assertEquals(2, scrape().result("dnstap_replay_dns_queries_total", "error"));
     assertEquals(2, scrape().result("dnstap_replay_dnstap_payloads_total", "error"));
-    assertEquals(10, permits.availablePermits());
+    assertEquals(0, permits.inFlight());
     assertEquals(0, timeouts.size());
   }
 }
