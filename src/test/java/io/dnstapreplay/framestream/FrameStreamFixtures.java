@@ -67,7 +67,7 @@ final class FrameStreamFixtures {
     List<Object> messages = new ArrayList<>();
     for (Object message; (message = channel.readInbound()) != null; ) {
       if (message instanceof ByteBuf data) {
-        messages.add(ByteBufUtil.hexDump(data));
+        messages.add(hex(ByteBufUtil.getBytes(data)));
         data.release();
       } else {
         messages.add(message);
