@@ -142,13 +142,25 @@ public final class ReceiverHandshakeHandler extends ChannelInboundHandlerAdapter
     Throwable c =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (c instanceof FrameStreamException fse) {
-      reject(ctx, ConnectionError.valueOf(fse.reason().name()), fse.getMessage());
+      reject(ctx, connectionError(fse.reason()), fse.getMessage());
     } else if (c instanceof IOException) {
       reject(ctx, ConnectionError.IO_ERROR, String.valueOf(c.getMessage()));
     } else {
       log.error("{}: internal error, closing", Peers.describe(ctx.channel()), c);
       reject(ctx, ConnectionError.IO_ERROR, c.toString());
     }
+  }
+
+  /** Exhaustive, so a new framing error cannot go uncounted. */
+  private static ConnectionError connectionError(FrameStreamException.Reason reason) {
+    return switch (reason) {
+      case DATA_FRAME_TOO_LARGE -> ConnectionError.DATA_FRAME_TOO_LARGE;
+      case CONTROL_FRAME_LENGTH -> ConnectionError.CONTROL_FRAME_LENGTH;
+      case UNKNOWN_CONTROL_TYPE -> ConnectionError.UNKNOWN_CONTROL_TYPE;
+      case MALFORMED_CONTROL_FRAME -> ConnectionError.MALFORMED_CONTROL_FRAME;
+      case TRUNCATED -> ConnectionError.TRUNCATED;
+      case UNEXPECTED_FRAME -> ConnectionError.UNEXPECTED_CONTROL_FRAME;
+    };
   }
 
   private void reject(ChannelHandlerContext ctx, ConnectionError reason, String detail) {

@@ -96,14 +96,12 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     }
     q.sentAtNanos = now;
     PayloadFilter.Decision.Replay r = q.replay;
+    ProxyV2Header.Timespec time = settings.proxyTimespec() ? r.responseTime() : null;
     int headerLength =
-        settings.proxy()
-            ? ProxyV2Header.length(r.queryAddress().length, settings.proxyTimespec())
-            : 0;
+        settings.proxy() ? ProxyV2Header.length(r.queryAddress().length, time != null) : 0;
     ByteBuf buf = ctx.alloc().directBuffer(headerLength + r.query().length);
     if (settings.proxy()) {
-      ProxyV2Header.encode(
-          buf, r.queryAddress(), r.queryPort(), settings.proxyTimespec() ? r.responseTime() : null);
+      ProxyV2Header.encode(buf, r.queryAddress(), r.queryPort(), time);
     }
     buf.writeBytes(r.query());
     ctx.write(buf)

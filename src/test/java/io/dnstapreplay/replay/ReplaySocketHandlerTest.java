@@ -46,6 +46,11 @@ class ReplaySocketHandlerTest {
         new ReplaySettings(proxy, false, TIMEOUT, 10), outcomes, permits, ringSize);
   }
 
+  private ReplaySocketHandler timespecHandler() {
+    return new ReplaySocketHandler(
+        new ReplaySettings(true, true, TIMEOUT, 10), outcomes, permits, 1);
+  }
+
   private EmbeddedChannel open(ReplaySocketHandler h) {
     EmbeddedChannel ch = new EmbeddedChannel();
     ch.freezeTime();
@@ -69,23 +74,30 @@ class ReplaySocketHandlerTest {
   }
 
   static ReplayQuery replayQuery(byte[] query, byte[] logged) {
-    Dnstap d =
-        Dnstap.newBuilder()
-            .setType(Dnstap.Type.MESSAGE)
-            .setMessage(
-                Message.newBuilder()
-                    .setType(Message.Type.AUTH_RESPONSE)
-                    .setSocketFamily(SocketFamily.INET)
-                    .setSocketProtocol(SocketProtocol.UDP)
-                    .setQueryAddress(ByteString.copyFrom(CLIENT))
-                    .setQueryPort(40000)
-                    .setQueryMessage(ByteString.copyFrom(query))
-                    .setResponseMessage(ByteString.copyFrom(logged)))
-            .build();
+    return replayQuery(query, logged, null);
+  }
+
+  static ReplayQuery replayQuery(byte[] query, byte[] logged, ProxyV2Header.Timespec time) {
+    Message.Builder m =
+        Message.newBuilder()
+            .setType(Message.Type.AUTH_RESPONSE)
+            .setSocketFamily(SocketFamily.INET)
+            .setSocketProtocol(SocketProtocol.UDP)
+            .setQueryAddress(ByteString.copyFrom(CLIENT))
+            .setQueryPort(40000)
+            .setQueryMessage(ByteString.copyFrom(query))
+            .setResponseMessage(ByteString.copyFrom(logged));
+    if (time != null) {
+      m.setResponseTimeSec(time.seconds()).setResponseTimeNsec(time.nanos());
+    }
+    return replayQuery(Dnstap.newBuilder().setType(Dnstap.Type.MESSAGE).setMessage(m).build());
+  }
+
+  private static ReplayQuery replayQuery(Dnstap d) {
     PayloadFilter.Decision.Replay r =
         (PayloadFilter.Decision.Replay)
             PayloadFilter.classify(d, new PayloadFilter.Options(true, IgnoredNetworks.none()));
-    return new ReplayQuery(d, r, QueryKey.of(query));
+    return new ReplayQuery(d, r, QueryKey.of(r.query()));
   }
 
   private ReplayQuery take(byte[] query, byte[] logged) throws InterruptedException {
@@ -213,6 +225,36 @@ class ReplaySocketHandlerTest {
     ProxyV2Header.encode(expected, CLIENT, 40000, null);
     expected.writeBytes(q);
     assertArrayEquals(ByteBufUtil.getBytes(expected), out);
+    expected.release();
+  }
+
+  @Test
+  void timespecTlvCarriesTheLoggedResponseTime() throws Exception {
+    ReplaySocketHandler h = timespecHandler();
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    ProxyV2Header.Timespec t = new ProxyV2Header.Timespec(1_700_000_000L, 123_456_789);
+    permits.acquireUpTo(1);
+    h.submit(List.of(replayQuery(q, response(q, 0), t)));
+    channel.runPendingTasks();
+    ByteBuf expected = Unpooled.buffer();
+    ProxyV2Header.encode(expected, CLIENT, 40000, t);
+    expected.writeBytes(q);
+    assertArrayEquals(ByteBufUtil.getBytes(expected), sent(channel));
+    expected.release();
+  }
+
+  @Test
+  void timespecIsLeftOutWhenTheMessageHasNoResponseTime() throws Exception {
+    ReplaySocketHandler h = timespecHandler();
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    h.submit(List.of(take(q, response(q, 0))));
+    channel.runPendingTasks();
+    ByteBuf expected = Unpooled.buffer();
+    ProxyV2Header.encode(expected, CLIENT, 40000, null);
+    expected.writeBytes(q);
+    assertArrayEquals(ByteBufUtil.getBytes(expected), sent(channel));
     expected.release();
   }
 
