@@ -164,6 +164,18 @@ public final class InFlightTable<V> {
     return expired;
   }
 
+  /** Removes every query, in flight and held, oldest first; for closing a socket. */
+  public List<V> drain() {
+    List<V> all = new ArrayList<>(inFlight.size() + heldCount);
+    for (Completed<V> c : removeAll()) {
+      all.add(c.value());
+    }
+    held.values().forEach(all::addAll);
+    held.clear();
+    heldCount = 0;
+    return all;
+  }
+
   /** Removes every query in flight (the target is unreachable); held queries stay held. */
   public List<Completed<V>> removeAll() {
     List<Completed<V>> all = new ArrayList<>(inFlight.size());

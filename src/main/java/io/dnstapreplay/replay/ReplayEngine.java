@@ -36,6 +36,9 @@ public final class ReplayEngine implements AutoCloseable {
   /** Socket buffers large enough to absorb bursts of thousands of responses. */
   static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
+  /** How long past the timeout shutdown waits for the sweepers before expiring queries itself. */
+  static final long SHUTDOWN_GRACE_MILLIS = 1000;
+
   private final List<Channel> channels;
   private final List<ReplaySocketHandler> sockets;
   private final InFlightLimit permits;
@@ -110,6 +113,11 @@ public final class ReplayEngine implements AutoCloseable {
     return engine;
   }
 
+  /** The UDP sockets, for tests that check their options. */
+  List<Channel> channels() {
+    return channels;
+  }
+
   /** Queries sent and not yet answered, timed out or failed. */
   public int inFlight() {
     return permits.inFlight();
@@ -123,9 +131,12 @@ public final class ReplayEngine implements AutoCloseable {
   public void close() throws InterruptedException {
     dispatcher.finish();
     dispatcherThread.join();
-    long waitMillis = settings.timeout().toMillis() + 2 * (settings.sweepNanos() / 1_000_000) + 100;
-    if (!permits.awaitNone(waitMillis, TimeUnit.MILLISECONDS)) {
-      log.warn("{} queries still in flight at shutdown", inFlight());
+    if (!permits.awaitNone(
+        settings.timeout().toMillis() + SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+      log.warn("{} queries still in flight at shutdown: counted as timeouts", inFlight());
+      for (ReplaySocketHandler s : sockets) {
+        s.timeOutEverything().sync();
+      }
     }
     for (Channel ch : channels) {
       ch.close().sync();

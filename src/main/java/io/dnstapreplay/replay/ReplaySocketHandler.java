@@ -163,14 +163,26 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     }
   }
 
+  /**
+   * Counts every query still here as timed out: at shutdown, once the daemon has waited the
+   * timeout, a query without a response has timed out whatever the sweeper's schedule.
+   */
+  io.netty.util.concurrent.Future<?> timeOutEverything() {
+    return ctx.executor()
+        .submit(
+            () -> {
+              for (ReplayQuery q : table.drain()) {
+                outcomes.timeout(q);
+                permits.release();
+              }
+            });
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     sweeper.cancel(false);
-    for (InFlightTable.Completed<ReplayQuery> c : table.removeAll()) {
-      fail(c.value());
-      for (ReplayQuery h; (h = table.nextHeld(c.key())) != null; ) {
-        fail(h);
-      }
+    for (ReplayQuery q : table.drain()) {
+      fail(q);
     }
     super.channelInactive(ctx);
   }

@@ -156,6 +156,19 @@ class InFlightTableTest {
   }
 
   @Test
+  void drainTakesInFlightAndHeldQueriesAndLeavesNothing() {
+    QueryKey k = key(1, "a.example");
+    table.tryAdd(k, "a", 0);
+    table.tryAdd(key(2, "a.example"), "b", 1);
+    table.hold(k, "held");
+    assertEquals(List.of("a", "b", "held"), table.drain());
+    assertEquals(0, table.size());
+    assertEquals(0, table.heldCount());
+    assertNull(table.nextHeld(k));
+    assertTrue(table.tryAdd(k, "again", 2));
+  }
+
+  @Test
   void deadlinesSurviveNanoTimeWrapAround() {
     long start = Long.MAX_VALUE - 10;
     table.tryAdd(key(1, "a.example"), "a", start);

@@ -4,6 +4,7 @@ package io.dnstapreplay.replay;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
@@ -295,6 +296,35 @@ class ReplaySocketHandlerTest {
     } finally {
       other.finishAndReleaseAll();
     }
+  }
+
+  @Test
+  void shutdownCountsWhatIsLeftAsTimeouts() throws Exception {
+    ReplaySocketHandler h = handler(false, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    h.submit(List.of(take(q, response(q, 0)), take(q, response(q, 0))));
+    channel.runPendingTasks();
+    sent(channel);
+    var done = h.timeOutEverything();
+    channel.runPendingTasks();
+    assertTrue(done.isSuccess());
+    assertEquals(2, scrape().result("dnstap_replay_dns_queries_total", "timeout"));
+    assertEquals(2, timeouts.size());
+    assertEquals(0, permits.inFlight());
+  }
+
+  @Test
+  void closedSocketFailsEverythingItHeldAsErrors() throws Exception {
+    ReplaySocketHandler h = handler(false, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    h.submit(List.of(take(q, response(q, 0)), take(q, response(q, 0))));
+    channel.runPendingTasks();
+    sent(channel);
+    channel.close();
+    assertEquals(2, scrape().result("dnstap_replay_dns_queries_total", "error"));
+    assertEquals(0, permits.inFlight());
   }
 
   @Test
