@@ -5,6 +5,7 @@ import io.dnstapreplay.framestream.ControlFrame;
 import io.dnstapreplay.framestream.FrameStreamWriter;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -76,7 +77,8 @@ final class DrainResponse {
     for (byte[] r : records) {
       size += 4 + r.length;
     }
-    ByteBuf chunk = ctx.alloc().buffer(size);
+    // A heap chunk written once and handed to the socket: pooling buys nothing here.
+    ByteBuf chunk = Unpooled.buffer(size);
     for (byte[] r : records) {
       FrameStreamWriter.writeDataFrame(chunk, r);
     }
