@@ -8,6 +8,10 @@ import java.util.List;
  * A unified diff of two texts, line by line, so that a person sees at once which records of a
  * mismatched response differ from the logged one.
  *
+ * <p>An empty unchanged line shows nothing, so it is not used as context at either end of a hunk,
+ * and inside one it is printed empty, without the usual leading blank (as GNU diff's {@code
+ * --suppress-blank-empty}): no line of the diff ends in a blank.
+ *
  * <p>Lines the texts share at their start and end are set aside first; the rest is matched by a
  * longest common subsequence when that fits in {@link #MAX_TABLE_CELLS}, and otherwise shown as all
  * removed then all added: still a correct diff, only not minimal, and memory stays bounded for any
@@ -142,16 +146,29 @@ public final class TextDiff {
           break;
         }
       }
+      while (isEmptyContext(edits.get(start))) {
+        start++;
+      }
+      while (isEmptyContext(edits.get(end - 1))) {
+        end--;
+      }
       out.append("@@ -")
           .append(range(fromLine[start], fromLine[end] - fromLine[start]))
           .append(" +")
           .append(range(toLine[start], toLine[end] - toLine[start]))
           .append(" @@\n");
       for (Edit e : edits.subList(start, end)) {
-        out.append(e.tag()).append(e.line()).append('\n');
+        if (!isEmptyContext(e)) {
+          out.append(e.tag());
+        }
+        out.append(e.line()).append('\n');
       }
       next = end;
     }
+  }
+
+  private static boolean isEmptyContext(Edit e) {
+    return e.tag() == SAME && e.line().isEmpty();
   }
 
   /** Unified diff ranges are 1-based; an empty range names the line before it. */

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.Writer;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Writes documents in the original dnstap-dump's YAML layout: two spaces per level, {@code ---}
@@ -18,6 +21,12 @@ final class YamlDocumentWriter implements DocumentWriter {
   private static final int INDENT = 2;
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSSSS");
+
+  private static final Pattern PLAIN_SYMBOL = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+  /** Plain scalars YAML 1.1 reads as booleans or null. */
+  private static final Set<String> YAML_1_1_WORDS =
+      Set.of("Y", "N", "YES", "NO", "ON", "OFF", "TRUE", "FALSE", "NULL");
 
   private final Writer out;
   private int depth;
@@ -48,9 +57,14 @@ final class YamlDocumentWriter implements DocumentWriter {
     depth--;
   }
 
+  /** Plain, as the original writes enum names, unless YAML would read it as something else. */
   @Override
   public void symbol(String key, String name) throws IOException {
-    line(key, name);
+    line(
+        key,
+        PLAIN_SYMBOL.matcher(name).matches() && !YAML_1_1_WORDS.contains(name)
+            ? name
+            : quote(name));
   }
 
   @Override
@@ -68,16 +82,28 @@ final class YamlDocumentWriter implements DocumentWriter {
     line(key, "!!timestamp " + TIMESTAMP.format(utc));
   }
 
-  /** A literal block ({@code |}), or a quoted string for text a block cannot hold unchanged. */
+  /**
+   * A literal block ({@code |}) with the indicators that make it load back to exactly {@code
+   * lines}: an explicit indentation when the first line starts with a blank, and chomping that
+   * keeps the final line breaks as they are. Text a block cannot hold is quoted instead.
+   */
   @Override
   public void text(String key, String lines) throws IOException {
     if (!fitsLiteralBlock(lines)) {
       string(key, lines);
       return;
     }
-    line(key, "|");
+    int first = 0;
+    while (lines.charAt(first) == '\n') {
+      first++;
+    }
+    boolean blankFirst = lines.charAt(first) == ' ';
+    String chomping = !lines.endsWith("\n") ? "-" : lines.endsWith("\n\n") ? "+" : "";
+    line(key, "|" + (blankFirst ? Integer.toString(INDENT) : "") + chomping);
     String indent = " ".repeat(INDENT * (depth + 1));
-    for (String line : lines.split("\n")) {
+    String[] split = lines.split("\n", -1);
+    int count = lines.endsWith("\n") ? split.length - 1 : split.length;
+    for (String line : Arrays.asList(split).subList(0, count)) {
       if (!line.isEmpty()) {
         out.write(indent);
         out.write(line);
@@ -100,20 +126,17 @@ final class YamlDocumentWriter implements DocumentWriter {
   }
 
   /**
-   * Whether a literal block with clip chomping loads back to exactly {@code lines}: printable ASCII
-   * and tabs only, one final line break, no blank at a line's end, and a first line that starts
-   * with neither a blank (which would set the block's indentation) nor a line break.
+   * Whether {@code lines} can be a literal block: printable ASCII, tabs and line breaks, at least
+   * one line with something on it, and no blank at the end of a line (a line of blanks only would
+   * be read as an empty line).
    */
   static boolean fitsLiteralBlock(String lines) {
-    if (!lines.endsWith("\n")
-        || lines.endsWith("\n\n")
-        || lines.startsWith(" ")
-        || lines.startsWith("\n")
-        || lines.contains(" \n")
-        || lines.contains("\t\n")) {
-      return false;
-    }
-    return lines.chars().allMatch(c -> c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f));
+    return !lines.isBlank()
+        && !lines.contains(" \n")
+        && !lines.contains("\t\n")
+        && !lines.endsWith(" ")
+        && !lines.endsWith("\t")
+        && lines.chars().allMatch(c -> c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f));
   }
 
   /** A YAML 1.1 double-quoted scalar that loads back to exactly {@code s}. */

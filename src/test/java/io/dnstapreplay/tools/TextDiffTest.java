@@ -24,17 +24,16 @@ class TextDiffTest {
   }
 
   @Test
-  void oneChangedLineWithOneLineOfContext() {
+  void oneChangedLineWithOneLineOfContextThatIsNotEmpty() {
     assertEquals(
         String.join(
             "\n",
             "--- a",
             "+++ b",
-            "@@ -2,3 +2,3 @@",
+            "@@ -2,2 +2,2 @@",
             " ;; ANSWERS:",
             "-whoami.test.\t\t60\tIN\tA\t127.0.0.1",
             "+whoami.test.\t\t60\tIN\tA\t192.0.2.77",
-            " ",
             ""),
         diff(
             "header\n;; ANSWERS:\nwhoami.test.\t\t60\tIN\tA\t127.0.0.1\n\n;; AUTHORITY:\n",
@@ -50,6 +49,11 @@ class TextDiffTest {
     assertEquals(
         "--- a\n+++ b\n@@ -1,4 +1,4 @@\n-1\n+one\n 2\n-3\n+three\n 4\n",
         diff(from, "one\n2\nthree\n4\n5\n6\n7\n"));
+  }
+
+  @Test
+  void emptyLinesInsideAHunkArePrintedEmpty() {
+    assertEquals("--- a\n+++ b\n@@ -1,3 +1,3 @@\n-x\n+y\n\n-x\n+y\n", diff("x\n\nx\n", "y\n\ny\n"));
   }
 
   @Test
@@ -89,7 +93,7 @@ class TextDiffTest {
   private static List<String> randomLines(Random random, int n) {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      lines.add(Character.toString('a' + random.nextInt(4)));
+      lines.add(List.of("a", "b", "c", "").get(random.nextInt(4)));
     }
     return lines;
   }
@@ -143,6 +147,7 @@ class TextDiffTest {
       int seenTo = 0;
       while (k < d.size() && !d.get(k).startsWith("@@")) {
         String line = d.get(k++);
+        line = line.isEmpty() ? " " : line;
         String body = line.substring(1);
         switch (line.charAt(0)) {
           case ' ' -> {

@@ -46,14 +46,51 @@ class YamlDocumentWriterTest {
   }
 
   @Test
+  void blockIndicatorsKeepLeadingBlanksAndFinalLineBreaks() throws IOException {
+    StringWriter out = new StringWriter();
+    YamlDocumentWriter w = new YamlDocumentWriter(out);
+    w.beginMap("m");
+    w.text("indented", "\n  starts with blanks\nthen not\n");
+    w.text("kept", "two final breaks\n\n");
+    w.text("stripped", "no final break");
+    w.endMap();
+    assertEquals(
+        """
+        m:
+          indented: |2
+
+              starts with blanks
+            then not
+          kept: |+
+            two final breaks
+
+          stripped: |-
+            no final break
+        """,
+        out.toString());
+  }
+
+  @Test
   void textABlockCannotHoldIsQuoted() throws IOException {
     StringWriter out = new StringWriter();
     YamlDocumentWriter w = new YamlDocumentWriter(out);
-    w.text("a", " starts with a blank\n");
-    w.text("b", "no final line break");
+    w.text("a", "trailing blank \n");
+    w.text("b", "\n\n");
     w.text("c", "");
+    w.text("d", "caf\u00e9\n");
     assertEquals(
-        "a: \" starts with a blank\\n\"\nb: \"no final line break\"\nc: \"\"\n", out.toString());
+        "a: \"trailing blank \\n\"\nb: \"\\n\\n\"\nc: \"\"\nd: \"caf\u00e9\\n\"\n", out.toString());
+  }
+
+  @Test
+  void symbolsThatYamlWouldReadAsOtherTypesAreQuoted() throws IOException {
+    StringWriter out = new StringWriter();
+    YamlDocumentWriter w = new YamlDocumentWriter(out);
+    w.symbol("a", "INET6");
+    w.symbol("b", "NO");
+    w.symbol("c", "NULL");
+    w.symbol("d", "lower");
+    assertEquals("a: INET6\nb: \"NO\"\nc: \"NULL\"\nd: \"lower\"\n", out.toString());
   }
 
   @Test
@@ -68,17 +105,17 @@ class YamlDocumentWriterTest {
   }
 
   @Test
-  void literalBlocksTakeOnlyTextTheyKeepExactly() {
+  void literalBlocksTakePrintableAsciiWithoutTrailingBlanks() {
     assertTrue(YamlDocumentWriter.fitsLiteralBlock(";; a\n\n;;\tb\n"));
     assertTrue(YamlDocumentWriter.fitsLiteralBlock("--- a\n b\n-c\n"));
+    assertTrue(YamlDocumentWriter.fitsLiteralBlock("\n a\n\n"));
+    assertTrue(YamlDocumentWriter.fitsLiteralBlock("a"));
     assertFalse(YamlDocumentWriter.fitsLiteralBlock(""));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a"));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\n\n"));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock(" a\n"));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock("\na\n"));
+    assertFalse(YamlDocumentWriter.fitsLiteralBlock("\n\n"));
     assertFalse(YamlDocumentWriter.fitsLiteralBlock("a \n"));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\t\n"));
+    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\t\nb"));
+    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\n  "));
     assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\rb\n"));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock("é\n"));
+    assertFalse(YamlDocumentWriter.fitsLiteralBlock("\u00e9\n"));
   }
 }
