@@ -66,7 +66,6 @@ public final class DumpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Logging.configure(0, DnstapDump.class.getName());
     Writer out =
         new BufferedWriter(
             new OutputStreamWriter(stdout, StandardCharsets.UTF_8), OUTPUT_BUFFER_SIZE);

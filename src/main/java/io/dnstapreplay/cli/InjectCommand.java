@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
-import io.dnstapreplay.daemon.Addresses;
+import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.tools.DnstapFileReader;
 import io.dnstapreplay.tools.InjectSummary;
 import io.dnstapreplay.tools.QueryInjector;
@@ -12,11 +12,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         "Sends the query of every message in a dnstap file that has a query address to a"
             + " nameserver over UDP, one at a time, and prints how many were answered.")
 public final class InjectCommand implements Callable<Integer> {
-  static final String LOGGER = "io.dnstapreplay.tools.inject";
+  private static final HexFormat HEX = HexFormat.of();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -67,7 +67,7 @@ public final class InjectCommand implements Callable<Integer> {
 
   @Option(
       names = {"-v", "--verbose"},
-      description = "-v: log each query not answered; -vv: also each query and answer, in hex.")
+      description = "-v: print each query not answered (hex) on stderr; -vv: each answer too.")
   boolean[] verbose = new boolean[0];
 
   private final InputStream stdin;
@@ -85,46 +85,43 @@ public final class InjectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (timeoutMillis < 1) {
-      throw new picocli.CommandLine.ParameterException(
+      throw new ParameterException(
           spec.commandLine(), "--timeout must be at least 1: " + timeoutMillis);
     }
-    Logging.configure(verbose.length, LOGGER);
-    Logger log = LoggerFactory.getLogger(LOGGER);
+    PrintWriter err = spec.commandLine().getErr();
     InjectSummary summary = new InjectSummary();
     String error = null;
     try (DnstapFileReader reader = DnstapFileReader.open(file, stdin);
         QueryInjector injector = new QueryInjector(dns, proxy, Duration.ofMillis(timeoutMillis))) {
-      summary.injectAll(reader, injector, (m, r) -> logResult(log, m, r));
+      summary.injectAll(reader, injector, (m, r) -> report(err, m, r));
     } catch (IOException e) {
       error = e.getMessage();
     }
     out.print(summary);
     out.flush();
     if (error != null) {
-      spec.commandLine().getErr().println("dnstap-inject: " + error);
+      err.println("dnstap-inject: " + error);
       return 1;
     }
     return 0;
   }
 
-  private void logResult(
-      Logger log, io.dnstapreplay.dnstap.DnstapProto.Message m, QueryInjector.Result r) {
+  /** With {@code -v}, each query not answered; with {@code -vv}, each answer too. */
+  private void report(PrintWriter err, DnstapProto.Message m, QueryInjector.Result r) {
+    String query = HEX.formatHex(m.getQueryMessage().toByteArray());
     switch (r.outcome()) {
-      case ANSWERED ->
-          log.debug(
-              "query {} answered {}", hex(m.getQueryMessage().toByteArray()), hex(r.answer()));
-      case TIMED_OUT, REFUSED ->
-          log.info(
-              "query {} to {}: {}",
-              hex(m.getQueryMessage().toByteArray()),
-              Addresses.format(dns),
-              r.outcome());
+      case ANSWERED -> {
+        if (verbose.length > 1) {
+          err.println("answered: " + query + " -> " + HEX.formatHex(r.answer()));
+        }
+      }
+      case TIMED_OUT, REFUSED -> {
+        if (verbose.length > 0) {
+          err.println(r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + query);
+        }
+      }
       default -> {}
     }
-  }
-
-  private static String hex(byte[] bytes) {
-    return HexFormat.of().formatHex(bytes);
   }
 
   public static void main(String[] args) {

@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,8 +97,17 @@ class InjectCommandTest {
               address(server),
               "--proxy",
               "--timeout",
-              "100");
-      assertEquals(new Result(0, summary(2, 1, 1, 2, 1), ""), r);
+              "100",
+              "-vv");
+      byte[] query = whoami.getMessage().getQueryMessage().toByteArray();
+      String hex = HexFormat.of().formatHex(query);
+      String answer = HexFormat.of().formatHex(FakeDnsServer.response(query));
+      assertEquals(
+          new Result(
+              0,
+              summary(2, 1, 1, 2, 1),
+              "timed out: " + hex + "\nanswered: " + hex + " -> " + answer + "\n"),
+          r);
     }
   }
 
