@@ -20,9 +20,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code dnstap-inject} command. The summary is printed also when the file turns out to be
- * damaged part-way, followed by a one-line error and exit 1; queries that time out are a result,
- * not an error (exit 0).
+ * The {@code dnstap-inject} command. A file or target that cannot be used is one line and exit 1; a
+ * file damaged part-way gets the summary of what was sent, then that line. Queries that time out
+ * are a result, not an error (exit 0).
  */
 @Command(
     name = "dnstap-inject",
@@ -89,10 +89,19 @@ public final class InjectCommand implements Callable<Integer> {
           spec.commandLine(), "--timeout must be at least 1: " + timeoutMillis);
     }
     PrintWriter err = spec.commandLine().getErr();
-    InjectSummary summary = new InjectSummary();
-    String error = null;
     try (DnstapFileReader reader = DnstapFileReader.open(file, stdin);
         QueryInjector injector = new QueryInjector(dns, proxy, Duration.ofMillis(timeoutMillis))) {
+      return injectAll(reader, injector, err);
+    } catch (IOException e) {
+      err.println("dnstap-inject: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int injectAll(DnstapFileReader reader, QueryInjector injector, PrintWriter err) {
+    InjectSummary summary = new InjectSummary();
+    String error = null;
+    try {
       summary.injectAll(reader, injector, (m, r) -> report(err, m, r));
     } catch (IOException e) {
       error = e.getMessage();
@@ -108,20 +117,24 @@ public final class InjectCommand implements Callable<Integer> {
 
   /** With {@code -v}, each query not answered; with {@code -vv}, each answer too. */
   private void report(PrintWriter err, DnstapProto.Message m, QueryInjector.Result r) {
-    String query = HEX.formatHex(m.getQueryMessage().toByteArray());
     switch (r.outcome()) {
       case ANSWERED -> {
         if (verbose.length > 1) {
-          err.println("answered: " + query + " -> " + HEX.formatHex(r.answer()));
+          err.println("answered: " + hex(m) + " -> " + HEX.formatHex(r.answer()));
         }
       }
       case TIMED_OUT, REFUSED -> {
         if (verbose.length > 0) {
-          err.println(r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + query);
+          err.println(
+              r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + hex(m));
         }
       }
       default -> {}
     }
+  }
+
+  private static String hex(DnstapProto.Message m) {
+    return HEX.formatHex(m.getQueryMessage().toByteArray());
   }
 
   public static void main(String[] args) {

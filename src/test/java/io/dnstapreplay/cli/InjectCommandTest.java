@@ -132,6 +132,14 @@ class InjectCommandTest {
   }
 
   @Test
+  void aMissingFileIsOneLineAndExit1() {
+    Path missing = dir.resolve("missing.tap");
+    Result r =
+        run(InputStream.nullInputStream(), "-r", missing.toString(), "--dns", "127.0.0.1:53");
+    assertEquals(new Result(1, "", "dnstap-inject: " + missing + ": no such file\n"), r);
+  }
+
+  @Test
   void badOptionsAreOneLineAndExit2() throws IOException {
     Path tap = dir.resolve("knot.tap");
     Files.write(tap, ToolsFixtures.capture());
