@@ -22,8 +22,8 @@ import java.util.HexFormat;
  * the logged response to the one the target sent.
  */
 final class DnstapDocument {
-  static final String DIFF_FROM = "logged response";
-  static final String DIFF_TO = "received response";
+  private static final String DIFF_FROM = "logged response";
+  private static final String DIFF_TO = "received response";
 
   private static final HexFormat HEX = HexFormat.of();
   private static final int IPV4_LENGTH = 4;

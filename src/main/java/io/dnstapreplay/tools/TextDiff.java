@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class TextDiff {
   /** Lines of unchanged context around each change. */
-  public static final int CONTEXT_LINES = 1;
+  private static final int CONTEXT_LINES = 1;
 
   /** Largest LCS table (4 bytes a cell): 16 MiB. */
   static final long MAX_TABLE_CELLS = 1 << 22;
