@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.tools.FakeDnsServer;
+import io.dnstapreplay.tools.ToolsFixtures;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InjectCommandTest {
+  /** Length of the PROXY v2 header for an IPv4 client. */
+  private static final int IPV4_PROXY = 28;
+
+  @TempDir Path dir;
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result run(InputStream stdin, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        Cli.run(
+            new InjectCommand(stdin, new PrintWriter(out, true)), args, new PrintWriter(err, true));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  private static String summary(
+      int sent, int answered, int timedOut, int skippedNoQuery, int skippedNoPort) {
+    return "sent: "
+        + sent
+        + "\nanswered: "
+        + answered
+        + "\ntimed_out: "
+        + timedOut
+        + "\nrefused: 0\nskipped: "
+        + (skippedNoQuery + skippedNoPort)
+        + "\nskipped_without_query: "
+        + skippedNoQuery
+        + "\nskipped_without_query_port: "
+        + skippedNoPort
+        + "\n";
+  }
+
+  @Test
+  void sendsEveryQueryOfTheCaptureAndSummarises() throws Exception {
+    Path tap = dir.resolve("knot.tap");
+    Files.write(tap, ToolsFixtures.capture());
+    try (FakeDnsServer server = FakeDnsServer.echo()) {
+      Result r = run(InputStream.nullInputStream(), "-r", tap.toString(), "--dns", address(server));
+      assertEquals(new Result(0, summary(331, 331, 0, 0, 0), ""), r);
+      assertEquals(ToolsFixtures.CAPTURE_FRAMES, server.received().size());
+      for (int i = 0; i < ToolsFixtures.CAPTURE_FRAMES; i++) {
+        assertEquals(
+            ToolsFixtures.captureMessage(i).getMessage().getQueryMessage(),
+            com.google.protobuf.ByteString.copyFrom(server.received().get(i)),
+            "query " + i);
+      }
+    }
+  }
+
+  @Test
+  void unansweredQueriesTimeOutAndSkippedOnesAreCounted() throws Exception {
+    DnstapProto.Dnstap whoami = ToolsFixtures.captureMessage(ToolsFixtures.WHOAMI_A_UDP);
+    DnstapProto.Dnstap noPort =
+        whoami.toBuilder().setMessage(whoami.getMessage().toBuilder().clearQueryPort()).build();
+    DnstapProto.Dnstap noQuery =
+        whoami.toBuilder().setMessage(whoami.getMessage().toBuilder().clearQueryMessage()).build();
+    DnstapProto.Dnstap noMessage = whoami.toBuilder().clearMessage().build();
+    byte[] tap = ToolsFixtures.tapOf(whoami, noPort, noQuery, noMessage, whoami);
+    int[] seen = {0};
+    try (FakeDnsServer server =
+        new FakeDnsServer(
+            q ->
+                seen[0]++ == 0
+                    ? List.of()
+                    : List.of(
+                        FakeDnsServer.response(Arrays.copyOfRange(q, IPV4_PROXY, q.length))))) {
+      Result r =
+          run(
+              new ByteArrayInputStream(tap),
+              "-r",
+              "-",
+              "--dns",
+              address(server),
+              "--proxy",
+              "--timeout",
+              "100",
+              "-vv");
+      byte[] query = whoami.getMessage().getQueryMessage().toByteArray();
+      String hex = HexFormat.of().formatHex(query);
+      String answer = HexFormat.of().formatHex(FakeDnsServer.response(query));
+      assertEquals(
+          new Result(
+              0,
+              summary(2, 1, 1, 2, 1),
+              "timed out: " + hex + "\nanswered: " + hex + " -> " + answer + "\n"),
+          r);
+    }
+  }
+
+  @Test
+  void aDamagedFileIsSummarisedUpToTheDamageThenExit1() throws Exception {
+    List<byte[]> frames = ToolsFixtures.captureFrames();
+    int cut = 42 + 4 + frames.get(0).length + 4 + frames.get(1).length + 2;
+    Path tap = dir.resolve("cut.tap");
+    Files.write(tap, Arrays.copyOf(ToolsFixtures.capture(), cut));
+    try (FakeDnsServer server = FakeDnsServer.echo()) {
+      Result r = run(InputStream.nullInputStream(), "-r", tap.toString(), "--dns", address(server));
+      assertEquals(1, r.exit());
+      assertEquals(summary(2, 2, 0, 0, 0), r.out());
+      assertEquals(
+          "dnstap-inject: "
+              + tap
+              + ": frame at byte offset "
+              + (cut - 2)
+              + ": input ends inside the frame length after 2 bytes\n",
+          r.err());
+    }
+  }
+
+  @Test
+  void aMissingFileIsOneLineAndExit1() {
+    Path missing = dir.resolve("missing.tap");
+    Result r =
+        run(InputStream.nullInputStream(), "-r", missing.toString(), "--dns", "127.0.0.1:53");
+    assertEquals(new Result(1, "", "dnstap-inject: " + missing + ": no such file\n"), r);
+  }
+
+  @Test
+  void badOptionsAreOneLineAndExit2() throws IOException {
+    Path tap = dir.resolve("knot.tap");
+    Files.write(tap, ToolsFixtures.capture());
+    for (String[] args :
+        List.of(
+            new String[] {"-r", tap.toString(), "--dns", "localhost:53"},
+            new String[] {"-r", tap.toString(), "--dns", "127.0.0.1:53", "--timeout", "0"},
+            new String[] {"-r", tap.toString()})) {
+      Result r = run(InputStream.nullInputStream(), args);
+      assertEquals(2, r.exit(), r.err());
+      assertEquals("", r.out());
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertTrue(r.err().startsWith("dnstap-inject: "), r.err());
+    }
+  }
+
+  private static String address(FakeDnsServer server) {
+    return "127.0.0.1:" + server.address().getPort();
+  }
+}
