@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(knot knot-module-dnstap knot-dnsutils knot-host fstrm-bin dnstap-ldns
-    golang-github-dnstap-golang-dnstap-cli dnsperf iproute2 curl bc)
+    golang-github-dnstap-golang-dnstap-cli dnsperf iproute2 curl bc python3 python3-yaml)
 COMMANDS=(knotd kdig fstrm_capture fstrm_replay dnstap-ldns dnstap dnsperf ss curl bc)
 
 missing_commands() {
@@ -15,11 +15,16 @@ missing_commands() {
     for c in "${COMMANDS[@]}"; do command -v "$c" >/dev/null || echo "$c"; done
 }
 
+# the dump tests parse YAML with PyYAML, in Debian's python3
+has_pyyaml() {
+    /usr/bin/python3 -c 'import yaml' 2>/dev/null
+}
+
 has_dnstap_module() {
     compgen -G '/usr/lib/*/knot/modules-*/dnstap.so' >/dev/null
 }
 
-if [ -z "$(missing_commands)" ] && has_dnstap_module; then
+if [ -z "$(missing_commands)" ] && has_dnstap_module && has_pyyaml; then
     echo "lab tools present: $(knotd --version)"
     exit 0
 fi
@@ -33,4 +38,5 @@ sudo=()
 still_missing=$(missing_commands | xargs)
 [ -z "$still_missing" ] || die "still missing after install: $still_missing"
 has_dnstap_module || die "knot-module-dnstap installed but no dnstap.so found"
+has_pyyaml || die "python3-yaml installed but /usr/bin/python3 cannot import yaml"
 echo "installed: $(knotd --version)"

@@ -27,11 +27,19 @@ final class PythonYaml {
 
   private static final long TIMEOUT_SECONDS = 120;
 
+  /**
+   * Debian's interpreter first (lab/install.sh installs python3-yaml for it), then whatever {@code
+   * python3} is first on PATH (a pyenv or venv one may have PyYAML of its own).
+   */
+  private static final List<String> INTERPRETERS = List.of("/usr/bin/python3", "python3");
+
+  private static final String PYTHON = findPython();
+
   private PythonYaml() {}
 
   /** Skips (or, where tools are required, fails) the calling test without PyYAML. */
   static void assume() {
-    if (available()) {
+    if (PYTHON != null) {
       return;
     }
     String message = "python3 with the yaml module (Debian: python3-yaml) is missing";
@@ -51,7 +59,7 @@ final class PythonYaml {
     try {
       Files.writeString(in, yaml, StandardCharsets.UTF_8);
       Process p =
-          new ProcessBuilder(List.of("python3", "-c", TO_JSON))
+          new ProcessBuilder(List.of(PYTHON, "-c", TO_JSON))
               .redirectInput(in.toFile())
               .redirectError(ProcessBuilder.Redirect.PIPE)
               .start();
@@ -71,10 +79,19 @@ final class PythonYaml {
     }
   }
 
-  private static boolean available() {
+  private static String findPython() {
+    for (String python : INTERPRETERS) {
+      if (hasYaml(python)) {
+        return python;
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasYaml(String python) {
     try {
       Process p =
-          new ProcessBuilder(List.of("python3", "-c", "import yaml"))
+          new ProcessBuilder(List.of(python, "-c", "import yaml"))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
