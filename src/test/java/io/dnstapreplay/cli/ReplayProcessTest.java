@@ -4,6 +4,7 @@ package io.dnstapreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.dnstapreplay.testing.DaemonProcess;
 import io.dnstapreplay.testing.DaemonRunner;
@@ -141,6 +142,42 @@ class ReplayProcessTest {
     String err = p.stderrText();
     assertTrue(err.contains(LIFECYCLE + "SIGTERM received, stopping"), err);
     assertTrue(err.strip().endsWith(LIFECYCLE.strip() + " stopped"), err);
+  }
+
+  @Test
+  void sighupStillRemovesTheSocketButExitsWithTheSignalStatus() throws Exception {
+    assumeFalse(ignoresSighup(), "SIGHUP is ignored here (nohup), and so in the child");
+    DaemonProcess p = start();
+    p.awaitLine(ReplayProcessTest::isListening, START_LIMIT);
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.process().pid())).start();
+    assertEquals(0, kill.waitFor());
+    assertEquals(128 + 1, p.awaitExit(STOP_LIMIT), p.stderrText());
+    assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "socket file removed");
+    assertTrue(p.stderrText().strip().endsWith("stopped"), p.stderrText());
+  }
+
+  /** Bit 0 of SigIgn in /proc/self/status is SIGHUP; ignored signals stay ignored across exec. */
+  private static boolean ignoresSighup() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseLong(line.substring("SigIgn:".length()).trim(), 16) & 1) != 0;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void socketLeftBySigkillIsReplacedOnTheNextStart() throws Exception {
+    DaemonProcess killed = start();
+    killed.awaitLine(ReplayProcessTest::isListening, START_LIMIT);
+    killed.process().destroyForcibly().waitFor();
+    assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "SIGKILL leaves the socket file");
+
+    DaemonProcess next = start();
+    next.awaitLine(ReplayProcessTest::isListening, START_LIMIT);
+    FrameStreamSender.send(socket, List.of());
+    next.terminate();
+    assertEquals(0, next.awaitExit(STOP_LIMIT), next.stderrText());
   }
 
   @Test
