@@ -1,14 +1,40 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
+import java.util.regex.Pattern;
+
 /**
- * Logging sets slf4j-simple's levels from {@code -v} flags. It must run before the first logger is
- * created, which is why commands call it before touching any other package.
+ * Logging sets slf4j-simple's levels from {@code -v} flags. slf4j-simple reads its settings once,
+ * when the first logger is created, and option parsing already creates loggers (Netty's address
+ * parser has one), so commands call this from {@code main} with the raw arguments, before picocli
+ * sees them.
  */
 final class Logging {
   private static final String[] LEVELS = {"warn", "info", "debug", "trace"};
+  private static final Pattern SHORT_FLAGS = Pattern.compile("-v+");
+  private static final String LONG_FLAG = "--verbose";
+  private static final String END_OF_OPTIONS = "--";
 
   private Logging() {}
+
+  /**
+   * The number of {@code -v} flags in {@code args} as picocli counts them ({@code -v -v}, {@code
+   * -vv}, {@code --verbose}), up to {@code --}.
+   */
+  static int verbosity(String[] args) {
+    int n = 0;
+    for (String a : args) {
+      if (a.equals(END_OF_OPTIONS)) {
+        break;
+      }
+      if (a.equals(LONG_FLAG)) {
+        n++;
+      } else if (SHORT_FLAGS.matcher(a).matches()) {
+        n += a.length() - 1;
+      }
+    }
+    return n;
+  }
 
   /**
    * @param verbosity number of {@code -v} flags

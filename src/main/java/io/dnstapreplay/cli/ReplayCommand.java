@@ -3,9 +3,9 @@ package io.dnstapreplay.cli;
 
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.daemon.ReplayDaemon;
+import io.dnstapreplay.daemon.StopSignals;
 import java.io.IOException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code dnstap-replay} command: every option is validated before anything is bound, so a typo
  * is a one-line error (exit 2) rather than a half-started daemon. An address or path that cannot be
- * used is exit 1; SIGTERM or SIGINT stops it cleanly with exit 0.
+ * used is exit 1 with nothing left behind; SIGTERM or SIGINT stops it cleanly with exit 0.
  */
 @Command(
     name = "dnstap-replay",
@@ -23,8 +23,17 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description =
         "Replays the queries of dnstap AUTH_RESPONSE messages received over Frame Streams to a"
-            + " nameserver and compares its responses with the logged ones, byte for byte.")
+            + " nameserver and compares its responses with the logged ones, byte for byte.",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:stopped by SIGTERM or SIGINT after replaying what it had received",
+      "1:an address or path could not be used (nothing is left behind)",
+      "2:bad command line"
+    })
 public final class ReplayCommand implements Callable<Integer> {
+  /** Exit status when an address or path cannot be used. */
+  static final int EXIT_START_FAILED = 1;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ReplayCommandOptions options;
@@ -32,28 +41,23 @@ public final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DaemonConfig config = options.toConfig(spec.commandLine());
-    Logging.configure(options.verbose.length, ReplayDaemon.LIFECYCLE_LOGGER);
+    StopSignals signals = StopSignals.install();
     ReplayDaemon daemon;
     try {
       daemon = ReplayDaemon.start(config);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("dnstap-replay: " + e.getMessage());
-      return 1;
+      return EXIT_START_FAILED;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  daemon.close();
-                  stopped.countDown();
-                },
-                "shutdown"));
-    stopped.await();
+    // Any other way the JVM ends (SIGHUP, System.exit) still removes the socket file.
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
+    signals.await();
+    daemon.close();
     return 0;
   }
 
   public static void main(String[] args) {
+    Logging.configure(Logging.verbosity(args), ReplayDaemon.LIFECYCLE_LOGGER);
     System.exit(Cli.run(new ReplayCommand(), args));
   }
 }

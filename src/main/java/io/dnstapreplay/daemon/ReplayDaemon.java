@@ -19,6 +19,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * every package.
  *
  * <p>Start-up binds the UDP sockets and the HTTP server before the Unix socket, so a DNS server
- * never connects to a daemon that cannot replay yet; a failure at any step undoes the earlier ones.
- * Shutdown goes the other way and loses nothing already received.
+ * never connects to a daemon that cannot replay yet; a failure at any step undoes the earlier ones,
+ * and only a complete start is logged, so a failed one leaves a single error line. Shutdown goes
+ * the other way and loses nothing already received.
  */
 public final class ReplayDaemon implements AutoCloseable {
   /** Start-up and shutdown lines, shown at the default log level (see the CLI). */
@@ -41,7 +43,11 @@ public final class ReplayDaemon implements AutoCloseable {
   private final Metrics metrics;
   private final EventLoopGroup ioGroup;
   private final EventLoopGroup udpGroup;
+  private boolean closed;
   private MatchStatusMonitor monitor;
+  private PayloadQueue<Dnstap> queue;
+  private RecordBuffer errors;
+  private RecordBuffer timeouts;
   private ReplayEngine engine;
   private HttpServer http;
   private UnixSocketCollector collector;
@@ -71,7 +77,7 @@ public final class ReplayDaemon implements AutoCloseable {
       d.startStages(c);
       return d;
     } catch (IOException | RuntimeException e) {
-      d.close();
+      d.stop(false);
       throw e;
     }
   }
@@ -82,11 +88,11 @@ public final class ReplayDaemon implements AutoCloseable {
       monitor =
           MatchStatusMonitor.start(c.matchStatusFiles(), c.matchStatusDelay(), matchSwitch::set);
     }
-    RecordBuffer errors = new RecordBuffer(c.errorCapacity());
-    RecordBuffer timeouts = new RecordBuffer(c.timeoutCapacity());
+    errors = new RecordBuffer(c.errorCapacity());
+    timeouts = new RecordBuffer(c.timeoutCapacity());
     metrics.gauge("errors_buffered", "Records waiting in the /errors buffer", errors::size);
     metrics.gauge("timeouts_buffered", "Records waiting in the /timeouts buffer", timeouts::size);
-    PayloadQueue<Dnstap> queue = new PayloadQueue<>(c.channelCapacity());
+    queue = new PayloadQueue<>(c.channelCapacity());
     metrics.gauge("queue_depth", "Payloads waiting for the replay stage", queue::size);
     metrics.gauge(
         "queue_paused_connections",
@@ -103,14 +109,13 @@ public final class ReplayDaemon implements AutoCloseable {
         ReplayEngine.start(
             c.dns(), c.numSockets(), c.dscp(), settings, filter, outcomes, queue, udpGroup);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
-    log.info("replaying to udp:{} over {} sockets", c.dns(), c.numSockets());
-
     http = HttpServer.bind(c.http(), ioGroup, metrics, errors, timeouts);
-    log.info(
-        "serving http://{}/metrics, /errors, /timeouts", Addresses.format(http.localAddress()));
-
     collector =
         UnixSocketCollector.bind(c.unix(), c.unixMode(), ioGroup, c.maxFrameSize(), queue, metrics);
+
+    log.info("replaying to udp:{} over {} sockets", Addresses.format(c.dns()), c.numSockets());
+    log.info(
+        "serving http://{}/metrics, /errors, /timeouts", Addresses.format(http.localAddress()));
     log.info("listening for Frame Streams on unix:{}", c.unix());
   }
 
@@ -119,18 +124,36 @@ public final class ReplayDaemon implements AutoCloseable {
   }
 
   /** The HTTP server's bound address. */
-  public java.net.InetSocketAddress httpAddress() {
+  public InetSocketAddress httpAddress() {
     return http.localAddress();
   }
 
   /**
    * Stops accepting senders and removes the socket file, replays what was already received, lets
-   * queries in flight complete or time out, then stops HTTP and the event loops.
+   * queries in flight complete or time out, then stops HTTP and the event loops. HTTP answers until
+   * then, so the outcome of the last queries can still be scraped. Idempotent and thread-safe: the
+   * second caller waits for the first to finish.
    */
   @Override
   public void close() {
+    stop(true);
+  }
+
+  private synchronized void stop(boolean wasRunning) {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (collector != null) {
       collector.close();
+    }
+    double responses = metrics.queriesSuccess.count();
+    double timedOut = metrics.queriesTimeout.count();
+    if (wasRunning) {
+      log.info(
+          "stopping: no new senders; {} payloads queued, {} queries in flight",
+          queue.size(),
+          engine.inFlight());
     }
     if (engine != null) {
       try {
@@ -138,6 +161,15 @@ public final class ReplayDaemon implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (wasRunning) {
+      log.info(
+          "drained: {} responses and {} timeouts while stopping; {} /errors and {} /timeouts"
+              + " records not fetched are dropped",
+          (long) (metrics.queriesSuccess.count() - responses),
+          (long) (metrics.queriesTimeout.count() - timedOut),
+          errors.size(),
+          timeouts.size());
     }
     if (http != null) {
       http.close();
@@ -147,6 +179,8 @@ public final class ReplayDaemon implements AutoCloseable {
     }
     ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     udpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    log.info("stopped");
+    if (wasRunning) {
+      log.info("stopped");
+    }
   }
 }

@@ -155,5 +155,16 @@ class ReplayCommandTest {
     assertEquals(0, cl.execute("--help"));
     assertTrue(out.toString().contains("--channel-capacity"), out.toString());
     assertTrue(out.toString().contains("default: 10000"), out.toString());
+    assertTrue(out.toString().contains("Exit status:"), out.toString());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"-vv,2", "-v -v -v,3", "--verbose,1"})
+  void picocliCountsVerboseFlagsLikeLogging(String flags, int expected) {
+    String[] args = with(flags.split(" "));
+    assertEquals(expected, Logging.verbosity(args));
+    ValidateOnly command = new ValidateOnly();
+    new CommandLine(command).parseArgs(args);
+    assertEquals(expected, command.options.verbose.length);
   }
 }

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A start that fails at its last step (the Unix socket) must undo the earlier ones: the UDP sockets
+ * to the target and the HTTP listener. Sockets are counted in /proc/net, where the kernel lists
+ * them whoever opened them.
+ */
+class ReplayDaemonStartTest {
+  private static final int NUM_SOCKETS = 4;
+
+  @TempDir Path dir;
+  private DatagramSocket target;
+
+  @BeforeEach
+  void openTarget() throws IOException {
+    target = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  }
+
+  @AfterEach
+  void closeTarget() {
+    target.close();
+  }
+
+  private DaemonConfig config(int httpPort, Path unix) {
+    return new DaemonConfig(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getLocalPort()),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort),
+        unix,
+        PosixFilePermissions.fromString("rw-rw----"),
+        128 * 1024,
+        100,
+        100,
+        100,
+        NUM_SOCKETS,
+        100,
+        Duration.ofSeconds(1),
+        false,
+        false,
+        null,
+        false,
+        List.of(),
+        List.of(),
+        Duration.ofSeconds(5));
+  }
+
+  /** UDP sockets (IPv4 or dual-stack IPv6) connected to the target's port. */
+  private long udpSocketsToTarget() throws IOException {
+    String port = String.format(":%04X", target.getLocalPort());
+    long n = 0;
+    for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
+      Path p = Path.of(table);
+      if (Files.isReadable(p)) {
+        n += Files.readAllLines(p).stream().skip(1).filter(l -> remote(l).endsWith(port)).count();
+      }
+    }
+    return n;
+  }
+
+  private static String remote(String procNetLine) {
+    return procNetLine.trim().split("\\s+")[2];
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static boolean canBind(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void runningDaemonHoldsItsSocketsAndCloseReleasesThem() throws Exception {
+    int http = freePort();
+    Path unix = dir.resolve("replay.sock");
+    try (ReplayDaemon d = ReplayDaemon.start(config(http, unix))) {
+      assertEquals(NUM_SOCKETS, udpSocketsToTarget());
+      assertFalse(canBind(http));
+      assertTrue(Files.exists(unix, LinkOption.NOFOLLOW_LINKS));
+      d.close();
+      assertEquals(0, udpSocketsToTarget());
+      assertTrue(canBind(http));
+      assertFalse(Files.exists(unix, LinkOption.NOFOLLOW_LINKS));
+    }
+  }
+
+  @Test
+  void startFailingAtTheUnixSocketReleasesUdpAndHttp() throws Exception {
+    int http = freePort();
+    Path file = Files.writeString(dir.resolve("not-a-socket"), "data");
+    IOException e = assertThrows(IOException.class, () -> ReplayDaemon.start(config(http, file)));
+    assertTrue(e.getMessage().contains("not a socket"), e.getMessage());
+    assertEquals(0, udpSocketsToTarget());
+    assertTrue(canBind(http), "HTTP port released");
+    assertEquals("data", Files.readString(file));
+  }
+
+  @Test
+  void startFailingAtHttpReleasesUdpAndCreatesNoSocketFile() throws Exception {
+    Path unix = dir.resolve("replay.sock");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      IOException e =
+          assertThrows(
+              IOException.class, () -> ReplayDaemon.start(config(taken.getLocalPort(), unix)));
+      assertTrue(e.getMessage().contains("--http"), e.getMessage());
+    }
+    assertEquals(0, udpSocketsToTarget());
+    assertFalse(Files.exists(unix, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void closeTwiceIsHarmless() throws Exception {
+    ReplayDaemon d = ReplayDaemon.start(config(0, dir.resolve("replay.sock")));
+    d.close();
+    d.close();
+    assertEquals(0, udpSocketsToTarget());
+  }
+}

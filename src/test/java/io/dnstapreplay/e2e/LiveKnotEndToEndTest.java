@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dnstapreplay.framestream.FrameStreamReader;
+import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.KnotLab;
+import io.dnstapreplay.testing.KnotLab.TargetZone;
+import io.dnstapreplay.testing.RequiresTools;
+import io.dnstapreplay.testing.Scrape;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain live: a real Knot source answers dnsperf's query mix and logs dnstap to the
+ * daemon, which replays every UDP query with a PROXY v2 header to a real Knot target serving the
+ * variant zone. What {@code /errors} hands out is exactly what the counters say, and the reference
+ * dnstap readers (golang-dnstap's {@code dnstap}, {@code dnstap-ldns}) read it.
+ */
+@RequiresTools({"knotd", "kdig", "dnsperf", "dnstap", "dnstap-ldns"})
+class LiveKnotEndToEndTest {
+  private static final String PAYLOADS = "dnstap_replay_dnstap_payloads_total";
+  private static final String QUERIES = "dnstap_replay_dns_queries_total";
+  private static final String COMPARISONS = "dnstap_replay_dns_comparisons_total";
+
+  /** {@code drive.sh main} at the source: 330 queries, 55 over TCP. */
+  private static final int DRIVEN = 330;
+
+  /** The variant zone's changes show in 40 of the main mix's UDP answers. */
+  private static final int VARIANT_MISMATCHES = 40;
+
+  private static final Duration SETTLE = Duration.ofSeconds(30);
+  private static final long TOOL_SECONDS = 30;
+
+  @TempDir Path dir;
+
+  private static boolean settled(Scrape m) {
+    double frames = m.result("dnstap_replay_data_frames_total", null);
+    double udp =
+        frames - m.result("dnstap_replay_dnstap_handler_internal_errors_total", "discard_non_udp");
+    return frames >= DRIVEN
+        && m.result(PAYLOADS, "success") + m.result(PAYLOADS, "error") == frames
+        && m.result(QUERIES, "success") + m.result(QUERIES, "timeout") == udp
+        && m.value("dnstap_replay_dns_queries_in_flight") == 0;
+  }
+
+  @Test
+  void liveSourceReplayedToVariantTargetGivesReadableErrors() throws Exception {
+    try (KnotLab target = KnotLab.builder().target(TargetZone.VARIANT).proxyAllow(true).start()) {
+      DaemonRunner.Settings s = new DaemonRunner.Settings();
+      s.dns = target.targetAddress();
+      s.proxy = true;
+      try (DaemonRunner d = DaemonRunner.start(dir, s)) {
+        try (KnotLab source = KnotLab.builder().source(d.socket()).start()) {
+          source.drive("main");
+        }
+        Scrape m = d.awaitMetrics(LiveKnotEndToEndTest::settled, SETTLE);
+        double mismatched = m.result(COMPARISONS, "mismatched");
+        assertEquals(0, m.result(QUERIES, "timeout"), m.toString());
+        assertEquals(0, m.result(QUERIES, "error"), m.toString());
+        assertEquals(VARIANT_MISMATCHES, mismatched, m.toString());
+        assertEquals(mismatched, m.result("dnstap_replay_channel_error_tx_total", "success"));
+
+        Path errors = dir.resolve("errors.tap");
+        Files.write(errors, d.get("/errors").body());
+        assertEquals(VARIANT_MISMATCHES, countFrames(errors));
+        assertEquals(
+            mismatched, d.scrape().result("dnstap_replay_channel_error_rx_total", "success"));
+
+        List<String> go = run(dir.resolve("dnstap.out"), "dnstap", "-q", "-r", errors.toString());
+        List<String> ldns =
+            run(dir.resolve("dnstap-ldns.out"), "dnstap-ldns", "-q", "-r", errors.toString());
+        assertEquals(VARIANT_MISMATCHES, go.stream().filter(l -> l.contains(" AR ")).count());
+        assertEquals(VARIANT_MISMATCHES, ldns.stream().filter(l -> l.contains(" AR ")).count());
+      }
+    }
+  }
+
+  private static int countFrames(Path file) throws IOException {
+    int n = 0;
+    try (InputStream in = Files.newInputStream(file);
+        FrameStreamReader r =
+            new FrameStreamReader(in, FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
+      while (r.next() != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Runs a tool, requires exit 0, and returns its stdout lines. */
+  private static List<String> run(Path out, String... command) throws Exception {
+    Path err = Path.of(out + ".err");
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    assertTrue(p.waitFor(TOOL_SECONDS, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertEquals(
+        0,
+        p.exitValue(),
+        String.join(" ", command) + ":\n" + String.join("\n", lines) + Files.readString(err));
+    return lines;
+  }
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * DaemonProcess runs {@code dnstap-replay} as a child process of the test JVM, with the same JVM
+ * and classpath, so signals, exit codes, stderr and the files left behind are those an operator
+ * sees. Under Maven the classpath is the test classpath, so no packaged jar is needed.
+ */
+public final class DaemonProcess implements AutoCloseable {
+  public static final String MAIN_CLASS = "io.dnstapreplay.cli.ReplayCommand";
+
+  /** Child JVMs only need to start quickly. */
+  private static final List<String> JVM_OPTIONS =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
+
+  private static final long POLL_MILLIS = 20;
+
+  private final Process process;
+  private final Path stderr;
+
+  private DaemonProcess(Process process, Path stderr) {
+    this.process = process;
+    this.stderr = stderr;
+  }
+
+  /**
+   * Starts the daemon with {@code args}; its stderr goes to {@code stderrFile}, its stdout is
+   * discarded.
+   */
+  public static DaemonProcess start(Path stderrFile, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(JVM_OPTIONS);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(MAIN_CLASS);
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectError(stderrFile.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
+    return new DaemonProcess(p, stderrFile);
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** Every line written to stderr so far. */
+  public List<String> stderrLines() throws IOException {
+    return Files.readAllLines(stderr, StandardCharsets.UTF_8);
+  }
+
+  /** Waits for a stderr line that {@code wanted} accepts; fails if the process exits first. */
+  public String awaitLine(Predicate<String> wanted, Duration limit)
+      throws IOException, InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    while (true) {
+      for (String line : stderrLines()) {
+        if (wanted.test(line)) {
+          return line;
+        }
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(
+            "exited with " + process.exitValue() + " before the line; stderr:\n" + stderrText());
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("no such line within " + limit + "; stderr:\n" + stderrText());
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+
+  /** Waits for the exit and returns its status; fails (and kills it) after {@code limit}. */
+  public int awaitExit(Duration limit) throws IOException, InterruptedException {
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("still running after " + limit + "; stderr:\n" + stderrText());
+    }
+    return process.exitValue();
+  }
+
+  public String stderrText() throws IOException {
+    return Files.readString(stderr, StandardCharsets.UTF_8);
+  }
+
+  /** Sends SIGTERM, as {@code kill PID} and service managers do. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}
