@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  */
 final class Logging {
   private static final String[] LEVELS = {"warn", "info", "debug", "trace"};
+  private static final String MONITOR_PACKAGE = "io.dnstapreplay.monitor";
   private static final Pattern SHORT_FLAGS = Pattern.compile("-v+");
   private static final String LONG_FLAG = "--verbose";
   private static final String END_OF_OPTIONS = "--";
@@ -38,12 +39,16 @@ final class Logging {
 
   /**
    * @param verbosity number of {@code -v} flags
-   * @param lifecycleLogger a logger kept at info at least, so start-up and shutdown are visible
+   * @param lifecycleLogger a logger kept at info at least, so start-up and shutdown are visible (as
+   *     are match-status changes)
    */
   static void configure(int verbosity, String lifecycleLogger) {
     String level = LEVELS[Math.min(verbosity, LEVELS.length - 1)];
+    String atLeastInfo = verbosity > 1 ? level : "info";
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
-    setIfAbsent("org.slf4j.simpleLogger.log." + lifecycleLogger, verbosity > 1 ? level : "info");
+    setIfAbsent("org.slf4j.simpleLogger.log." + lifecycleLogger, atLeastInfo);
+    // Matching turning on or off changes what the counters mean: always worth a line.
+    setIfAbsent("org.slf4j.simpleLogger.log." + MONITOR_PACKAGE, atLeastInfo);
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");

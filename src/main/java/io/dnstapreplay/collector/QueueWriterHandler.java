@@ -45,6 +45,7 @@ public final class QueueWriterHandler<T> extends ChannelInboundHandlerAdapter {
       return;
     }
     pending.add(item);
+    queue.heldByProducers(1);
     if (pending.size() == 1) {
       ctx.channel().config().setAutoRead(false);
       queue.onSpace(this::scheduleResume);
@@ -62,6 +63,7 @@ public final class QueueWriterHandler<T> extends ChannelInboundHandlerAdapter {
   private void resume() {
     while (!pending.isEmpty() && queue.offer(pending.peek())) {
       pending.poll();
+      queue.heldByProducers(-1);
     }
     if (pending.isEmpty()) {
       ctx.channel().config().setAutoRead(true);

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * PayloadQueue is the bounded hand-off between the socket readers (Netty event loops) and the
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class PayloadQueue<T> {
   private final ArrayBlockingQueue<T> items;
   private final ConcurrentLinkedQueue<Runnable> parked = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger heldByProducers = new AtomicInteger();
   private final int resumeThreshold;
 
   public PayloadQueue(int capacity) {
@@ -72,6 +74,24 @@ public final class PayloadQueue<T> {
     while ((r = parked.poll()) != null) {
       r.run();
     }
+  }
+
+  /**
+   * Producers report items they hold for the queue while it is full (+1 each) and hand over (-1
+   * each), so that the consumer can tell when everything received has been taken.
+   */
+  public void heldByProducers(int delta) {
+    heldByProducers.addAndGet(delta);
+  }
+
+  /** Items producers hold for the queue now. */
+  public int heldByProducers() {
+    return heldByProducers.get();
+  }
+
+  /** True when nothing is queued and no producer holds anything for the queue. */
+  public boolean isDrained() {
+    return items.isEmpty() && heldByProducers.get() == 0;
   }
 
   public int size() {

@@ -6,6 +6,8 @@ import io.dnstapreplay.queue.PayloadQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ReplayDispatcher runs on its own thread so that it may block, on the queue and on in-flight
@@ -17,6 +19,14 @@ final class ReplayDispatcher implements Runnable {
   static final int BATCH = 256;
 
   private static final long POLL_MILLIS = 100;
+
+  /**
+   * At shutdown, how long to wait for payloads that paused connections still hold for the queue;
+   * only an event loop that stopped early could keep them longer.
+   */
+  private static final long FINISH_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private static final Logger log = LoggerFactory.getLogger(ReplayDispatcher.class);
 
   private final PayloadQueue<Dnstap> queue;
   private final PayloadFilter.Options filter;
@@ -45,7 +55,7 @@ final class ReplayDispatcher implements Runnable {
     }
   }
 
-  /** Asks the dispatcher to stop once the queue is empty. */
+  /** Asks the dispatcher to stop once everything received has been taken off the queue. */
   void finish() {
     finishing = true;
   }
@@ -54,13 +64,26 @@ final class ReplayDispatcher implements Runnable {
   public void run() {
     List<Dnstap> batch = new ArrayList<>(BATCH);
     try {
-      while (!finishing || queue.size() > 0) {
+      long emptySince = 0;
+      boolean empty = false;
+      while (!finishing || !queue.isDrained()) {
         batch.clear();
-        queue.drainTo(batch, BATCH, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        int n = queue.drainTo(batch, BATCH, POLL_MILLIS, TimeUnit.MILLISECONDS);
         for (Dnstap d : batch) {
           classify(d);
         }
         send();
+        if (!finishing || n > 0) {
+          empty = false;
+        } else if (!empty) {
+          empty = true;
+          emptySince = System.nanoTime();
+        } else if (System.nanoTime() - emptySince > FINISH_GRACE_NANOS) {
+          log.warn(
+              "{} payloads held by paused connections did not arrive before shutdown",
+              queue.heldByProducers());
+          break;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

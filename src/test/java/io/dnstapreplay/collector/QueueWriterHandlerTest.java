@@ -52,6 +52,26 @@ class QueueWriterHandlerTest {
   }
 
   @Test
+  void theQueueKnowsWhatPausedProducersHoldUntilTheyHandItOver() throws Exception {
+    PayloadQueue<String> queue = new PayloadQueue<>(1);
+    EmbeddedChannel ch = new EmbeddedChannel(new QueueWriterHandler<>(queue, String.class));
+    ch.writeInbound("a");
+    ch.writeInbound("b");
+    ch.writeInbound("c");
+    assertEquals(2, queue.heldByProducers());
+    List<String> out = new ArrayList<>();
+    queue.drainTo(out, 1, 0, TimeUnit.MILLISECONDS);
+    assertFalse(queue.isDrained(), "the queue is empty but b and c are on their way");
+    ch.runPendingTasks();
+    queue.drainTo(out, 1, 0, TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
+    queue.drainTo(out, 1, 0, TimeUnit.MILLISECONDS);
+    assertTrue(queue.isDrained());
+    assertEquals(List.of("a", "b", "c"), out);
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void otherMessagesPassThrough() {
     EmbeddedChannel ch =
         new EmbeddedChannel(new QueueWriterHandler<>(new PayloadQueue<String>(1), String.class));

@@ -91,4 +91,31 @@ class ShutdownDrainTest {
       return null;
     }
   }
+
+  @Test
+  void payloadsHeldByPausedSendersAreReplayedBeforeExit() throws Exception {
+    try (DatagramSocket silent =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      for (int round = 0; round < 3; round++) {
+        Path roundDir = Files.createDirectories(dir.resolve("round" + round));
+        DaemonRunner.Settings s = new DaemonRunner.Settings();
+        s.dns = (InetSocketAddress) silent.getLocalSocketAddress();
+        s.timeout = Duration.ofMillis(200);
+        s.channelCapacity = 4;
+        s.maxInFlight = 64;
+        DaemonRunner d = DaemonRunner.start(roundDir, s);
+        FrameStreamSender.send(d.socket(), FrameStreamSender.readFile(DaemonRunner.knotCapture()));
+        Scrape received = d.scrape();
+        d.close();
+        Scrape m = d.scrape();
+        double frames = m.result("dnstap_replay_data_frames_total", null);
+        assertEquals(
+            frames,
+            m.result("dnstap_replay_dnstap_payloads_total", "success")
+                + m.result("dnstap_replay_dnstap_payloads_total", "error"),
+            "round " + round + ", at close:\n" + received);
+        assertEquals(0, m.value("dnstap_replay_queue_depth"));
+      }
+    }
+  }
 }
