@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.reliability;
+
+import io.dnstapreplay.framestream.ControlFrame;
+import io.dnstapreplay.framestream.ControlType;
+import io.dnstapreplay.framestream.FrameStreams;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * FstrmConnection is a Frame Streams sender written from the protocol description, independent of
+ * the daemon's codec: a well-behaved one ({@link #handshake}, {@link #send}, {@link #stop}) and a
+ * raw byte pipe for hostile ones ({@link #writeHex}). Every wait is bounded.
+ */
+final class FstrmConnection implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final SocketChannel channel;
+  private final Selector selector;
+
+  private FstrmConnection(SocketChannel channel) throws IOException {
+    this.channel = channel;
+    channel.configureBlocking(false);
+    this.selector = Selector.open();
+  }
+
+  static FstrmConnection open(Path socket) throws IOException {
+    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    ch.connect(UnixDomainSocketAddress.of(socket));
+    return new FstrmConnection(ch);
+  }
+
+  /** Opens a connection and completes the bidirectional handshake for dnstap. */
+  static FstrmConnection streaming(Path socket) throws IOException {
+    FstrmConnection c = open(socket);
+    c.handshake();
+    return c;
+  }
+
+  /** READY offering dnstap, expects ACCEPT of dnstap, then START. */
+  void handshake() throws IOException {
+    write(ControlFrame.ready(List.of(FrameStreams.DNSTAP_CONTENT_TYPE)));
+    ControlFrame accept = readControl();
+    if (accept.type() != ControlType.ACCEPT
+        || !accept.contentTypes().equals(List.of(FrameStreams.DNSTAP_CONTENT_TYPE))) {
+      throw new IOException("expected ACCEPT of dnstap, got " + accept);
+    }
+    write(ControlFrame.start(FrameStreams.DNSTAP_CONTENT_TYPE));
+  }
+
+  /** Sends each payload as a data frame. */
+  void send(List<byte[]> payloads) throws IOException {
+    for (byte[] p : payloads) {
+      ByteBuffer b = ByteBuffer.allocate(Integer.BYTES + p.length);
+      b.putInt(p.length).put(p).flip();
+      writeFully(b);
+    }
+  }
+
+  /** STOP, expects FINISH and then the daemon closing the connection. */
+  void stop() throws IOException {
+    write(ControlFrame.stop());
+    ControlFrame finish = readControl();
+    if (finish.type() != ControlType.FINISH) {
+      throw new IOException("expected FINISH, got " + finish);
+    }
+    if (!awaitClosedByPeer()) {
+      throw new IOException("connection still open after FINISH");
+    }
+  }
+
+  void writeHex(String hex) throws IOException {
+    writeFully(ByteBuffer.wrap(HexFormat.of().parseHex(hex.replaceAll("\\s", ""))));
+  }
+
+  void write(ControlFrame frame) throws IOException {
+    ByteBuf b = Unpooled.buffer();
+    frame.encodeTo(b);
+    writeFully(b.nioBuffer());
+  }
+
+  void shutdownOutput() throws IOException {
+    channel.shutdownOutput();
+  }
+
+  /** Reads one control frame sent by the daemon. */
+  ControlFrame readControl() throws IOException {
+    ByteBuffer header = readFully(2 * Integer.BYTES);
+    if (header.getInt() != FrameStreams.ESCAPE) {
+      throw new IOException("expected a control frame");
+    }
+    return ControlFrame.decodePayload(Unpooled.wrappedBuffer(readFully(header.getInt())));
+  }
+
+  /**
+   * Reads and discards until the daemon closes the connection.
+   *
+   * @return false if it is still open after {@link #WAIT}
+   */
+  boolean awaitClosedByPeer() throws IOException {
+    ByteBuffer sink = ByteBuffer.allocate(4096);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    try {
+      while (true) {
+        sink.clear();
+        if (channel.read(sink) < 0) {
+          return true;
+        }
+        if (!await(SelectionKey.OP_READ, deadline)) {
+          return false;
+        }
+      }
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
+  private ByteBuffer readFully(int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (b.hasRemaining()) {
+      if (channel.read(b) < 0) {
+        throw new IOException("closed by the daemon after " + b.position() + " of " + n);
+      }
+      if (b.hasRemaining() && !await(SelectionKey.OP_READ, deadline)) {
+        throw new IOException("nothing from the daemon within " + WAIT);
+      }
+    }
+    return b.flip();
+  }
+
+  private void writeFully(ByteBuffer b) throws IOException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (b.hasRemaining()) {
+      channel.write(b);
+      if (b.hasRemaining() && !await(SelectionKey.OP_WRITE, deadline)) {
+        throw new IOException("the daemon read nothing within " + WAIT);
+      }
+    }
+  }
+
+  private boolean await(int op, long deadline) throws IOException {
+    long left = (deadline - System.nanoTime()) / 1_000_000;
+    if (left <= 0) {
+      return false;
+    }
+    SelectionKey key = channel.register(selector, op);
+    try {
+      return selector.select(left) > 0;
+    } finally {
+      key.cancel();
+      selector.selectNow();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try (selector) {
+      channel.close();
+    }
+  }
+}
