@@ -3,12 +3,19 @@ package io.dnstapreplay.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.framestream.FrameStreamReader;
+import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics.ConnectionError;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.Scrape;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -70,6 +77,21 @@ final class ReplayRig implements AutoCloseable {
   Scrape awaitPayloads(long payloads) throws InterruptedException {
     daemon.awaitMetrics(m -> payloads(m) == payloads && m.result(IN_FLIGHT, null) == 0, SETTLE);
     return scrape();
+  }
+
+  /** GETs {@code /errors} or {@code /timeouts} and parses the records it hands out. */
+  List<Dnstap> drain(String path) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = daemon.get(path);
+    assertEquals(200, r.statusCode(), path);
+    List<Dnstap> out = new ArrayList<>();
+    try (FrameStreamReader in =
+        new FrameStreamReader(
+            new ByteArrayInputStream(r.body()), FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
+      for (byte[] f; (f = in.next()) != null; ) {
+        out.add(Dnstap.parseFrom(f));
+      }
+    }
+    return out;
   }
 
   static double payloads(Scrape m) {
