@@ -6,6 +6,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.replay.QueryKey;
 import io.dnstapreplay.testing.DaemonRunner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The real Knot capture of testdata/, as raw data frames for senders and as the source's logged
@@ -46,6 +49,22 @@ final class KnotCapture {
       }
     }
     return frames;
+  }
+
+  /**
+   * The UDP frames whose queries differ in ID or question from every other's: the capture repeats
+   * some queries byte for byte, and those are indistinguishable on the wire.
+   */
+  static List<byte[]> framesWithDistinctQueries() {
+    Set<QueryKey> seen = new HashSet<>();
+    List<byte[]> out = new ArrayList<>();
+    for (int i : udpFrameIndexes()) {
+      byte[] f = frames().get(i);
+      if (seen.add(QueryKey.of(parse(f).getMessage().getQueryMessage().toByteArray()))) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   /** Indexes of the frames whose payloads are replayed (UDP AUTH_RESPONSE). */

@@ -79,14 +79,19 @@ final class ReplayRig implements AutoCloseable {
     return scrape();
   }
 
+  /**
+   * Largest failure record a reader must accept: a whole data frame plus an {@code extra} holding a
+   * whole UDP response, which exceeds the default data frame limit.
+   */
+  static final int MAX_RECORD = FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH + (1 << 17);
+
   /** GETs {@code /errors} or {@code /timeouts} and parses the records it hands out. */
   List<Dnstap> drain(String path) throws IOException, InterruptedException {
     HttpResponse<byte[]> r = daemon.get(path);
     assertEquals(200, r.statusCode(), path);
     List<Dnstap> out = new ArrayList<>();
     try (FrameStreamReader in =
-        new FrameStreamReader(
-            new ByteArrayInputStream(r.body()), FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
+        new FrameStreamReader(new ByteArrayInputStream(r.body()), MAX_RECORD)) {
       for (byte[] f; (f = in.next()) != null; ) {
         out.add(Dnstap.parseFrom(f));
       }

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.reliability;
+
+import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
+import static io.dnstapreplay.reliability.ReplayRig.QUERIES;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.replay.FailureRecord;
+import io.dnstapreplay.testing.Scrape;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A target that answers badly: too short, from the wrong port, with the wrong ID, twice, too late,
+ * or with a datagram near the UDP limit. Each response is counted where it belongs and is never
+ * compared with a query it does not answer.
+ */
+class TargetResponseTest {
+  private static final String UNMATCHED = "dnstap_replay_dns_unmatched_responses_total";
+  private static final Map<String, byte[]> LOGGED = KnotCapture.responses();
+
+  @TempDir Path dir;
+
+  private static byte[] logged(UdpResponder.Query q) {
+    return LOGGED.get(KnotCapture.key(q.client(), q.message()));
+  }
+
+  private Scrape replay(UdpResponder.Policy policy) throws Exception {
+    return replay(policy, KnotCapture.frames(), m -> true);
+  }
+
+  /**
+   * Replays {@code frames} and returns the metrics once every payload has an outcome and {@code
+   * settled} holds (responses may still arrive after the last query completed).
+   */
+  private Scrape replay(UdpResponder.Policy policy, List<byte[]> frames, Predicate<Scrape> settled)
+      throws Exception {
+    try (ReplayRig rig = ReplayRig.start(dir, policy, s -> s.proxy = true);
+        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
+      c.send(frames);
+      c.stop();
+      rig.awaitPayloads(frames.size());
+      Scrape m = rig.daemon.awaitMetrics(settled, ReplayRig.SETTLE);
+      int udp = rig.target.received();
+      ReplayRig.assertQueriesBalance(m, udp);
+      return m;
+    }
+  }
+
+  private static double unmatched(Scrape m, String reason) {
+    return m.value(UNMATCHED + "{reason=\"" + reason + "\"}");
+  }
+
+  @Test
+  void responsesShorterThanAHeaderMatchNothing() throws Exception {
+    Scrape m = replay((q, reply) -> reply.send(Arrays.copyOf(logged(q), 11)));
+    assertEquals(KnotCapture.UDP, unmatched(m, "unknown"));
+    assertEquals(KnotCapture.UDP, m.result(QUERIES, "timeout"));
+    assertEquals(0, m.result(COMPARISONS, "mismatched"));
+  }
+
+  @Test
+  void shortResponseFollowedByTheRealOneIsMatched() throws Exception {
+    Scrape m =
+        replay(
+            (q, reply) -> {
+              reply.send(new byte[] {1, 2, 3});
+              reply.send(logged(q));
+            });
+    assertEquals(KnotCapture.UDP, unmatched(m, "unknown"));
+    assertEquals(KnotCapture.UDP, m.result(COMPARISONS, "matched"));
+  }
+
+  /** The daemon's UDP sockets are connected: the kernel drops datagrams from any other source. */
+  @Test
+  void responsesFromAnotherPortNeverReachTheDaemon() throws Exception {
+    Scrape m = replay((q, reply) -> reply.sendFromOtherPort(logged(q)));
+    assertEquals(KnotCapture.UDP, m.result(QUERIES, "timeout"));
+    assertEquals(0, m.result(QUERIES, "success"));
+    assertEquals(0, unmatched(m, "unknown") + unmatched(m, "late"));
+  }
+
+  @Test
+  void forgedMismatchFromAnotherPortDoesNotSpoilTheRealAnswer() throws Exception {
+    Scrape m =
+        replay(
+            (q, reply) -> {
+              byte[] forged = logged(q).clone();
+              forged[forged.length - 1] ^= 1;
+              reply.sendFromOtherPort(forged);
+              reply.send(logged(q));
+            });
+    assertEquals(KnotCapture.UDP, m.result(COMPARISONS, "matched"));
+    assertEquals(0, m.result(COMPARISONS, "mismatched"));
+  }
+
+  @Test
+  void responseWithAnotherIdMatchesNoQuery() throws Exception {
+    Scrape m =
+        replay(
+            (q, reply) -> {
+              byte[] r = logged(q).clone();
+              r[0] ^= (byte) 0x80;
+              reply.send(r);
+            });
+    assertEquals(KnotCapture.UDP, unmatched(m, "unknown"));
+    assertEquals(KnotCapture.UDP, m.result(QUERIES, "timeout"));
+    assertEquals(0, m.result(COMPARISONS, "mismatched"));
+  }
+
+  /**
+   * Each response completes at most one query; the duplicate is unknown. (Queries are distinct
+   * here: a duplicate answer to a query is indistinguishable from the answer to an identical query,
+   * same ID and question, sent after it on the same socket; see RELIABILITY.md.)
+   */
+  @Test
+  void duplicateResponsesAreCountedOnce() throws Exception {
+    List<byte[]> frames = KnotCapture.framesWithDistinctQueries();
+    Scrape m =
+        replay(
+            (q, reply) -> {
+              reply.send(logged(q));
+              reply.send(logged(q));
+            },
+            frames,
+            s -> unmatched(s, "unknown") == frames.size());
+    assertEquals(frames.size(), m.result(COMPARISONS, "matched"));
+    assertEquals(0, m.result(COMPARISONS, "mismatched"));
+    assertEquals(0, unmatched(m, "late"));
+  }
+
+  /** Late: within one more timeout period (300 ms here) after the query timed out. */
+  @Test
+  void responsesAfterTheTimeoutAreLateNotCompared() throws Exception {
+    List<byte[]> frames = KnotCapture.framesWithDistinctQueries();
+    Scrape m =
+        replay(
+            (q, reply) -> reply.sendAfter(logged(q), 450),
+            frames,
+            s -> unmatched(s, "late") == frames.size());
+    assertEquals(frames.size(), m.result(QUERIES, "timeout"));
+    assertEquals(0, m.result(COMPARISONS, "matched") + m.result(COMPARISONS, "mismatched"));
+    assertEquals(0, unmatched(m, "unknown"));
+  }
+
+  /** Datagrams up to the largest UDP payload over IPv4 arrive whole and are compared whole. */
+  @Test
+  void responsesNearTheUdpLimitAreComparedWhole() throws Exception {
+    List<Integer> udp = KnotCapture.udpFrameIndexes();
+    Message small = KnotCapture.parse(KnotCapture.frames().get(udp.get(0))).getMessage();
+    Message other = KnotCapture.parse(KnotCapture.frames().get(udp.get(1))).getMessage();
+    byte[] matching = padded(small.getResponseMessage().toByteArray(), 60_000);
+    byte[] logged = padded(other.getResponseMessage().toByteArray(), 65_507);
+    byte[] sent = logged.clone();
+    sent[sent.length - 1] ^= 1;
+    Map<String, byte[]> answers =
+        Map.of(
+            HexFormat.of().formatHex(small.getQueryMessage().toByteArray()), matching,
+            HexFormat.of().formatHex(other.getQueryMessage().toByteArray()), sent);
+    UdpResponder.Policy policy =
+        (q, reply) -> reply.send(answers.get(HexFormat.of().formatHex(q.message())));
+    try (ReplayRig rig = ReplayRig.start(dir, policy, s -> s.proxy = true);
+        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
+      c.send(
+          List.of(
+              frame(small.toBuilder().setResponseMessage(ByteString.copyFrom(matching)).build()),
+              frame(other.toBuilder().setResponseMessage(ByteString.copyFrom(logged)).build())));
+      c.stop();
+      Scrape m = rig.awaitPayloads(2);
+      assertEquals(1, m.result(COMPARISONS, "matched"));
+      assertEquals(1, m.result(COMPARISONS, "mismatched"));
+      List<Dnstap> errors = rig.drain("/errors");
+      assertEquals(1, errors.size());
+      assertArrayEquals(
+          sent, FailureRecord.decode(errors.get(0).getExtra().toByteArray()).mismatchResponse());
+      assertTrue(
+          errors.get(0).getSerializedSize() > FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH,
+          "a record holds two large DNS messages: readers of /errors need a higher frame limit");
+    }
+  }
+
+  private static byte[] padded(byte[] response, int length) {
+    byte[] b = Arrays.copyOf(response, length);
+    Arrays.fill(b, response.length, length, (byte) 0x5a);
+    return b;
+  }
+
+  private static byte[] frame(Message m) {
+    return Dnstap.newBuilder().setType(Dnstap.Type.MESSAGE).setMessage(m).build().toByteArray();
+  }
+}
