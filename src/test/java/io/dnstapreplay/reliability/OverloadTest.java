@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.reliability;
+
+import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
+import static io.dnstapreplay.reliability.ReplayRig.QUERIES;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dnstapreplay.testing.Scrape;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A sender far faster than a slow target, with tiny capacities: reading pauses instead of memory
+ * growing, queries in flight never exceed {@code --max-in-flight}, the failure buffers stay at
+ * their capacity and count what they drop, and every payload still gets its outcome.
+ */
+class OverloadTest {
+  private static final int QUEUE = 16;
+  private static final int MAX_IN_FLIGHT = 8;
+  private static final int BUFFER = 10;
+  private static final int COPIES = 5;
+
+  /** Flipping "recursion available" makes a mismatch that still answers the query (same key). */
+  private static final int RA_BIT = 0x80;
+
+  @TempDir Path dir;
+
+  /** Samples gauges while the load runs and keeps the highest value of each. */
+  private static final class GaugeSampler implements AutoCloseable {
+    private final ReplayRig rig;
+    private final List<String> series;
+    private final Map<String, Double> max = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    GaugeSampler(ReplayRig rig, String... series) {
+      this.rig = rig;
+      this.series = List.of(series);
+      this.thread = new Thread(this::sample, "gauge-sampler");
+      thread.start();
+    }
+
+    private void sample() {
+      while (running.get()) {
+        Scrape s = rig.scrape();
+        for (String name : series) {
+          max.merge(name, s.result(name, null), Math::max);
+        }
+        Thread.onSpinWait();
+      }
+    }
+
+    double max(String name) {
+      return max.getOrDefault(name, -1.0);
+    }
+
+    @Override
+    public void close() {
+      stop();
+    }
+
+    /** Stops sampling and waits for the last sample. */
+    void stop() {
+      running.set(false);
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static List<byte[]> copies(int n) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.addAll(KnotCapture.frames());
+    }
+    return out;
+  }
+
+  @Test
+  void slowMismatchingTargetPausesTheSenderAndBoundsEverything() throws Exception {
+    Map<String, byte[]> logged = KnotCapture.responses();
+    UdpResponder.Policy slowAndWrong =
+        (q, reply) -> {
+          byte[] r = logged.get(KnotCapture.key(q.client(), q.message())).clone();
+          r[3] ^= RA_BIT;
+          reply.sendAfter(r, 5);
+        };
+    List<byte[]> frames = copies(COPIES);
+    int udp = COPIES * KnotCapture.UDP;
+    try (ReplayRig rig =
+            ReplayRig.start(
+                dir,
+                slowAndWrong,
+                s -> {
+                  s.proxy = true;
+                  s.channelCapacity = QUEUE;
+                  s.maxInFlight = MAX_IN_FLIGHT;
+                  s.numSockets = 2;
+                  s.errorCapacity = BUFFER;
+                  s.timeout = Duration.ofSeconds(2);
+                });
+        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
+      Scrape m;
+      try (GaugeSampler g =
+          new GaugeSampler(
+              rig,
+              "dnstap_replay_queue_paused_connections",
+              "dnstap_replay_queue_depth",
+              ReplayRig.IN_FLIGHT,
+              "dnstap_replay_errors_buffered")) {
+        c.send(frames);
+        c.stop();
+        m = rig.awaitPayloads(frames.size());
+        g.stop();
+        assertEquals(1, g.max("dnstap_replay_queue_paused_connections"), "reading paused");
+        assertTrue(g.max("dnstap_replay_queue_depth") <= QUEUE);
+        assertTrue(g.max(ReplayRig.IN_FLIGHT) <= MAX_IN_FLIGHT);
+        assertTrue(g.max("dnstap_replay_errors_buffered") <= BUFFER);
+      }
+      assertTrue(
+          rig.target.maxOutstanding() <= MAX_IN_FLIGHT,
+          "the target saw " + rig.target.maxOutstanding() + " queries at once");
+      assertEquals(0, m.result("dnstap_replay_queue_paused_connections", null));
+      ReplayRig.assertQueriesBalance(m, udp);
+      assertEquals(udp, m.result(COMPARISONS, "mismatched"));
+      assertEquals(BUFFER, m.result("dnstap_replay_channel_error_tx_total", "success"));
+      assertEquals(udp - BUFFER, m.result("dnstap_replay_channel_error_tx_total", "error"));
+      assertEquals(BUFFER, rig.drain("/errors").size());
+    }
+  }
+
+  @Test
+  void timeoutsBeyondTheBufferAreCountedAsDropped() throws Exception {
+    try (ReplayRig rig =
+            ReplayRig.start(
+                dir,
+                UdpResponder.silent(),
+                s -> {
+                  s.timeout = Duration.ofMillis(100);
+                  s.maxInFlight = 64;
+                  s.timeoutCapacity = BUFFER;
+                });
+        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
+      c.send(KnotCapture.frames());
+      c.stop();
+      Scrape m = rig.awaitPayloads(KnotCapture.FRAMES);
+      ReplayRig.assertQueriesBalance(m, KnotCapture.UDP);
+      assertEquals(KnotCapture.UDP, m.result(QUERIES, "timeout"));
+      assertEquals(BUFFER, m.result("dnstap_replay_channel_timeout_tx_total", "success"));
+      assertEquals(
+          KnotCapture.UDP - BUFFER, m.result("dnstap_replay_channel_timeout_tx_total", "error"));
+      assertEquals(BUFFER, rig.drain("/timeouts").size());
+      assertEquals(
+          BUFFER, rig.scrape().result("dnstap_replay_channel_timeout_rx_total", "success"));
+    }
+  }
+}
