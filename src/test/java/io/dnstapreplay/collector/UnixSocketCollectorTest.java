@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.queue.PayloadQueue;
+import io.dnstapreplay.testing.Scrape;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The collector's socket file: its mode, and that it removes only its own socket. */
+class UnixSocketCollectorTest {
+  @TempDir Path dir;
+
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+  private final Metrics metrics = new Metrics();
+
+  @AfterEach
+  void stop() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private Path socket() {
+    return dir.resolve("replay.sock");
+  }
+
+  private UnixSocketCollector bind(String mode) throws IOException {
+    return UnixSocketCollector.bind(
+        socket(),
+        PosixFilePermissions.fromString(mode),
+        group,
+        FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH,
+        new PayloadQueue<Dnstap>(10),
+        metrics);
+  }
+
+  @Test
+  void boundSocketHasTheRequestedMode() throws IOException {
+    for (String mode : new String[] {"rw-rw----", "rw-------", "rw-rw-rw-"}) {
+      try (UnixSocketCollector c = bind(mode)) {
+        Set<PosixFilePermission> actual = Files.getPosixFilePermissions(c.path());
+        assertEquals(mode, PosixFilePermissions.toString(actual));
+        assertTrue(SocketPath.isSocket(socket()));
+        try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
+          assertTrue(s.isConnected());
+        }
+      }
+      assertFalse(Files.exists(socket()), "close removes the socket it bound");
+    }
+  }
+
+  /**
+   * Someone removed our socket and another program now listens at the path: stopping the daemon
+   * must not take that program's socket away.
+   */
+  @Test
+  void closeLeavesASocketThatIsNoLongerOursAlone() throws IOException {
+    UnixSocketCollector c = bind("rw-rw----");
+    Files.delete(socket());
+    try (ServerSocketChannel other =
+        ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+            .bind(UnixDomainSocketAddress.of(socket()))) {
+      c.close();
+      assertTrue(Files.exists(socket()), "the other program's socket was removed");
+      try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
+        assertTrue(s.isConnected() && other.isOpen());
+      }
+    }
+  }
+
+  @Test
+  void removedSocketFileShowsInTheGaugeAndExistingConnectionsStay() throws IOException {
+    try (UnixSocketCollector c = bind("rw-rw----");
+        SocketChannel connected = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
+      assertEquals(1, reachable());
+      Files.delete(socket());
+      c.checkSocketFile();
+      assertEquals(0, reachable());
+      assertThrows(
+          IOException.class, () -> SocketChannel.open(UnixDomainSocketAddress.of(socket())));
+      assertTrue(connected.isConnected());
+      assertEquals(1, c.connections());
+    }
+    assertFalse(Files.exists(socket()));
+  }
+
+  private double reachable() {
+    return new Scrape(metrics.scrape()).result("dnstap_replay_unix_socket_reachable", null);
+  }
+
+  @Test
+  void closeLeavesAFileThatReplacedTheSocketAlone() throws IOException {
+    UnixSocketCollector c = bind("rw-rw----");
+    Files.delete(socket());
+    Files.writeString(socket(), "not ours");
+    c.close();
+    assertEquals("not ours", Files.readString(socket()));
+  }
+}
