@@ -137,9 +137,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
   }
 
+  /**
+   * Closes a connection that neither sent a byte nor took one for the idle time. That includes a
+   * drain whose client stopped reading: closing fails the chunk it holds, which returns the chunk's
+   * records to the buffer for the next reader. A drain that makes progress is never idle.
+   */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent && !draining) {
+    if (evt instanceof IdleStateEvent) {
       ctx.close();
     } else {
       super.userEventTriggered(ctx, evt);

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +29,7 @@ public final class HttpServer implements AutoCloseable {
   static final int MAX_INITIAL_LINE = 4096;
   static final int MAX_HEADER_BYTES = 8192;
   static final int MAX_BODY_BYTES = 8192;
-  static final int IDLE_SECONDS = 60;
+  static final Duration IDLE = Duration.ofSeconds(60);
 
   private final Channel server;
 
@@ -48,6 +49,18 @@ public final class HttpServer implements AutoCloseable {
       RecordBuffer errors,
       RecordBuffer timeouts)
       throws IOException {
+    return bind(address, group, metrics, errors, timeouts, IDLE);
+  }
+
+  /** As {@link #bind}, closing connections idle for {@code idle} (tests use a short one). */
+  static HttpServer bind(
+      InetSocketAddress address,
+      EventLoopGroup group,
+      Metrics metrics,
+      RecordBuffer errors,
+      RecordBuffer timeouts,
+      Duration idle)
+      throws IOException {
     Routes routes = new Routes(metrics, errors, timeouts);
     ServerBootstrap b =
         new ServerBootstrap()
@@ -59,7 +72,7 @@ public final class HttpServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                        .addLast(new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS))
                         .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192))
                         .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
                         .addLast(new HttpRequestHandler(routes));
