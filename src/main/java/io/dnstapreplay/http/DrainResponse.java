@@ -26,14 +26,18 @@ import java.util.function.Consumer;
  *
  * <p>It drains what the buffer held when the request arrived, never more, so a steady flow of new
  * failures cannot make a response endless. Records are taken one chunk at a time and only after the
- * previous chunk was written, so memory stays at one chunk however large the buffer; a chunk whose
- * write fails is put back for the next reader, so no record is lost or delivered twice.
+ * previous chunk was written, so memory stays at one chunk (about {@link #CHUNK_BYTES}) however
+ * large the buffer; a chunk whose write fails is put back for the next reader, so no record is lost
+ * or delivered twice.
  */
 final class DrainResponse {
   static final String CONTENT_TYPE = "application/octet-stream";
 
-  /** Records per HTTP chunk. */
+  /** Records per HTTP chunk, at most. */
   static final int RECORDS_PER_CHUNK = 256;
+
+  /** A chunk ends with the record that reaches this size, so it holds at most one record more. */
+  static final int CHUNK_BYTES = 64 * 1024;
 
   private final ChannelHandlerContext ctx;
   private final Routes.Drain drain;
@@ -67,7 +71,7 @@ final class DrainResponse {
   }
 
   private void next() {
-    List<byte[]> records = drain.buffer().take(Math.min(remaining, RECORDS_PER_CHUNK));
+    List<byte[]> records = drain.buffer().take(Math.min(remaining, RECORDS_PER_CHUNK), CHUNK_BYTES);
     if (records.isEmpty()) {
       finish();
       return;

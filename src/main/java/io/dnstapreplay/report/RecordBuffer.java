@@ -31,8 +31,22 @@ public final class RecordBuffer {
 
   /** Takes up to {@code max} of the oldest records. */
   public List<byte[]> take(int max) {
-    List<byte[]> out = new ArrayList<>(Math.min(max, 64));
-    records.drainTo(out, max);
+    return take(max, Long.MAX_VALUE);
+  }
+
+  /**
+   * Takes the oldest records, up to {@code maxRecords} and until they hold {@code maxBytes} or
+   * more: records vary from a few hundred bytes to over 128 KiB, so a count alone does not bound
+   * memory.
+   */
+  public List<byte[]> take(int maxRecords, long maxBytes) {
+    List<byte[]> out = new ArrayList<>(Math.min(maxRecords, 64));
+    long bytes = 0;
+    byte[] r;
+    while (out.size() < maxRecords && bytes < maxBytes && (r = records.pollFirst()) != null) {
+      out.add(r);
+      bytes += r.length;
+    }
     return out;
   }
 

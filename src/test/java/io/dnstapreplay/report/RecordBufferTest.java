@@ -52,4 +52,16 @@ class RecordBufferTest {
     assertEquals(1, b.putBack(taken));
     assertEquals(2, b.size());
   }
+
+  @Test
+  void takeStopsAtTheRecordThatReachesTheByteLimit() {
+    RecordBuffer b = new RecordBuffer(10);
+    for (int i = 0; i < 5; i++) {
+      b.offer(new byte[100]);
+    }
+    assertEquals(3, b.take(10, 250).size());
+    assertEquals(1, b.take(10, 1).size(), "at least one record");
+    assertEquals(1, b.take(1, 1000).size(), "the count still bounds");
+    assertEquals(0, b.size());
+  }
 }
