@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.framestream.FrameStreamReader;
+import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
 import io.netty.channel.EventLoopGroup;
@@ -16,14 +18,25 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,6 +153,178 @@ class HttpHardeningTest {
       s.getOutputStream().write("GET /metr".getBytes(StandardCharsets.US_ASCII));
       assertEquals(0, readToEnd(s.getInputStream()), "closed without a response");
     }
+  }
+
+  /** Sends raw bytes and returns everything the server answers before it closes. */
+  private String exchange(byte[] request) throws IOException {
+    try (Socket s = connect()) {
+      s.getOutputStream().write(request);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      try {
+        for (int r; (r = s.getInputStream().read(buf)) >= 0; ) {
+          out.write(buf, 0, r);
+        }
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("the server kept the connection open", e);
+      } catch (IOException reset) {
+        // the server closed with our bytes unread
+      }
+      return out.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private String exchange(String request) throws IOException {
+    return exchange(request.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static int status(String response) {
+    assertTrue(response.startsWith("HTTP/1.1 "), response);
+    return Integer.parseInt(response.substring(9, 12));
+  }
+
+  /** Nothing about how the server is built may show in a response. */
+  private static void assertTerse(String response) {
+    String lower = response.toLowerCase(Locale.ROOT);
+    for (String leak : List.of("exception", "netty", "java", "at io.", "dnstapreplay", "stack")) {
+      assertFalse(lower.contains(leak), "response reveals '" + leak + "':\n" + response);
+    }
+  }
+
+  @Test
+  void malformedRequestsGet400WithoutDetailsAndAreClosed() throws IOException {
+    for (String bad :
+        List.of(
+            "GARBAGE\r\n\r\n",
+            "\u0000\u0001\u0002\r\n\r\n",
+            "GET /metrics HTTP/1.1\r\nHost x\r\n\r\n",
+            "GET /metrics HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+            "GET /" + "a".repeat(HttpServer.MAX_INITIAL_LINE) + " HTTP/1.1\r\n\r\n",
+            "GET /metrics HTTP/1.1\r\nX: "
+                + "a".repeat(HttpServer.MAX_HEADER_BYTES)
+                + "\r\n\r\n")) {
+      String response = exchange(bad);
+      String what = bad.substring(0, Math.min(40, bad.length()));
+      assertTrue(status(response) == 400 || status(response) == 431, what + ": " + response);
+      assertTerse(response);
+    }
+  }
+
+  @Test
+  void requestBodyBeyondTheLimitIsRefused() throws IOException {
+    errors.offer(record(1));
+    String response =
+        exchange(
+            "POST /errors HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + (HttpServer.MAX_BODY_BYTES + 1)
+                + "\r\n\r\n");
+    assertEquals(413, status(response), response);
+    assertTerse(response);
+    assertEquals(1, errors.size());
+  }
+
+  /** Only GET and HEAD of the three paths do anything; nothing else drains or changes state. */
+  @Test
+  void onlyTheThreeReadOnlyEndpointsExist() throws IOException {
+    errors.offer(record(1));
+    timeouts.offer(record(2));
+    for (String path : List.of(Routes.ERRORS, Routes.TIMEOUTS, Routes.METRICS)) {
+      for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")) {
+        String response =
+            exchange(method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertEquals(405, status(response), method + " " + path);
+        assertTerse(response);
+      }
+    }
+    for (String path :
+        List.of(
+            "/",
+            "/errors/",
+            "/ERRORS",
+            "/errors/../metrics",
+            "/errors%2f",
+            "//errors",
+            "/metrics.json",
+            "/debug",
+            "*",
+            "http://evil.example/errors")) {
+      String response =
+          exchange("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertEquals(404, status(response), path);
+      assertTrue(response.endsWith("\r\n\r\nnot found\n"), path + ": " + response);
+    }
+    assertEquals(1, errors.size());
+    assertEquals(1, timeouts.size());
+    assertEquals(0, delivered());
+  }
+
+  /**
+   * A client that pipelines a flood of requests behind a drain it does not read is cut off after
+   * {@link HttpRequestHandler#MAX_PIPELINED}; the drain's records go back to the buffer.
+   */
+  @Test
+  void pipelinedFloodBehindAStalledDrainIsCutOff() throws Exception {
+    int total = 20_000;
+    for (int i = 0; i < total; i++) {
+      errors.offer(record(i));
+    }
+    StringBuilder flood = new StringBuilder("GET /errors HTTP/1.1\r\nHost: x\r\n\r\n");
+    for (int i = 0; i < 1_000; i++) {
+      flood.append("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(server.localAddress());
+      s.setSoTimeout(READ_TIMEOUT_MILLIS);
+      try {
+        s.getOutputStream().write(flood.toString().getBytes(StandardCharsets.US_ASCII));
+      } catch (IOException closedWhileWriting) {
+        // the server may cut us off before it read the whole flood
+      }
+      readToEnd(s.getInputStream());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (errors.size() + delivered() != total) {
+      assertTrue(System.nanoTime() < deadline, "records lost: " + errors.size() + delivered());
+      Thread.sleep(20);
+    }
+  }
+
+  /** Many drains at once share the records: each exactly once, none lost. */
+  @Test
+  void manyParallelDrainsShareTheRecordsExactlyOnce() throws Exception {
+    int total = 50_000;
+    int drains = 64;
+    for (int i = 0; i < total; i++) {
+      errors.offer(record(i));
+    }
+    HttpClient client = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + server.localAddress().getPort() + Routes.ERRORS);
+    List<CompletableFuture<HttpResponse<byte[]>>> responses = new ArrayList<>();
+    for (int i = 0; i < drains; i++) {
+      responses.add(
+          client.sendAsync(
+              HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    BitSet seen = new BitSet(total);
+    int count = 0;
+    for (CompletableFuture<HttpResponse<byte[]>> f : responses) {
+      HttpResponse<byte[]> r = f.get(60, TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode());
+      try (FrameStreamReader in =
+          new FrameStreamReader(
+              new ByteArrayInputStream(r.body()), FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
+        for (byte[] f2; (f2 = in.next()) != null; ) {
+          int id = ByteBuffer.wrap(f2).getInt();
+          assertFalse(seen.get(id), "delivered twice: " + id);
+          seen.set(id);
+          count++;
+        }
+      }
+    }
+    assertEquals(total, count);
+    assertEquals(total, delivered());
+    assertEquals(0, errors.size());
   }
 
   /** Reads until the server closes; returns the bytes read, failing if it never closes. */
