@@ -16,19 +16,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The accounting check of {@code scripts/load-test}, at a size that suits the test suite: a
  * synthetic capture (see {@link CaptureGenerator}) against a target that answers half of the
- * queries as logged, mismatches 40% and drops the rest, with an error buffer much smaller than the
+ * queries as logged, mismatches 45% and drops the rest, with an error buffer much smaller than the
  * failures. Every payload ends in exactly one outcome and the buffer stops at its capacity.
  */
 class LoadAccountingTest {
   private static final int PAYLOADS = 20_000;
   private static final int ERROR_CAPACITY = 1_000;
   private static final int RA_BIT = 0x80;
-  private static final int MATCHED_TENTHS = 5;
-  private static final int MISMATCHED_TENTHS = 4;
+  private static final int MATCHED_TWENTIETHS = 10;
+  private static final int MISMATCHED_TWENTIETHS = 9;
 
   /**
-   * Low enough that this test's single-threaded target answers each burst within the timeout; the
-   * daemon's own limits are exercised by OverloadTest.
+   * Low enough, with the 2 s timeout, that this test's single-threaded target answers each burst in
+   * time even on a busy machine; the daemon's own limits are exercised by OverloadTest.
    */
   private static final int MAX_IN_FLIGHT = 1_000;
 
@@ -44,9 +44,9 @@ class LoadAccountingTest {
         (q, reply) -> {
           int n = CaptureGenerator.payloadNumber(q.message());
           byte[] logged = CaptureGenerator.loggedResponse(n);
-          if (n % 10 < MATCHED_TENTHS) {
+          if (n % 20 < MATCHED_TWENTIETHS) {
             reply.send(logged);
-          } else if (n % 10 < MATCHED_TENTHS + MISMATCHED_TENTHS) {
+          } else if (n % 20 < MATCHED_TWENTIETHS + MISMATCHED_TWENTIETHS) {
             logged[3] ^= (byte) RA_BIT;
             reply.send(logged);
           }
@@ -58,15 +58,15 @@ class LoadAccountingTest {
                 s -> {
                   s.errorCapacity = ERROR_CAPACITY;
                   s.maxInFlight = MAX_IN_FLIGHT;
-                  s.timeout = Duration.ofMillis(500);
+                  s.timeout = Duration.ofSeconds(2);
                 });
         FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
       c.send(frames);
       c.stop();
       Scrape m = rig.awaitPayloads(PAYLOADS);
       ReplayRig.assertQueriesBalance(m, PAYLOADS);
-      int matched = PAYLOADS / 10 * MATCHED_TENTHS;
-      int mismatched = PAYLOADS / 10 * MISMATCHED_TENTHS;
+      int matched = PAYLOADS / 20 * MATCHED_TWENTIETHS;
+      int mismatched = PAYLOADS / 20 * MISMATCHED_TWENTIETHS;
       assertEquals(matched, m.result(COMPARISONS, "matched"), m.toString());
       assertEquals(mismatched, m.result(COMPARISONS, "mismatched"));
       assertEquals(PAYLOADS - matched - mismatched, m.result(QUERIES, "timeout"));

@@ -30,6 +30,9 @@ final class ReplayRig implements AutoCloseable {
   static final String IN_FLIGHT = "dnstap_replay_dns_queries_in_flight";
   static final Duration SETTLE = Duration.ofSeconds(20);
 
+  /** Short, so that tests with timeouts are quick. */
+  static final Duration TIMEOUT = Duration.ofMillis(300);
+
   final UdpResponder target;
   final DaemonRunner daemon;
 
@@ -52,7 +55,7 @@ final class ReplayRig implements AutoCloseable {
     try {
       DaemonRunner.Settings s = new DaemonRunner.Settings();
       s.dns = target.address();
-      s.timeout = Duration.ofMillis(300);
+      s.timeout = TIMEOUT;
       c.accept(s);
       return new ReplayRig(target, DaemonRunner.start(dir, s));
     } catch (IOException | RuntimeException e) {

@@ -14,6 +14,7 @@ import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.replay.FailureRecord;
 import io.dnstapreplay.testing.Scrape;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,16 +39,24 @@ class TargetResponseTest {
   }
 
   private Scrape replay(UdpResponder.Policy policy) throws Exception {
-    return replay(policy, KnotCapture.frames(), m -> true);
+    return replay(policy, KnotCapture.frames(), m -> true, ReplayRig.TIMEOUT);
   }
 
   /**
    * Replays {@code frames} and returns the metrics once every payload has an outcome and {@code
    * settled} holds (responses may still arrive after the last query completed).
    */
-  private Scrape replay(UdpResponder.Policy policy, List<byte[]> frames, Predicate<Scrape> settled)
+  private Scrape replay(
+      UdpResponder.Policy policy, List<byte[]> frames, Predicate<Scrape> settled, Duration timeout)
       throws Exception {
-    try (ReplayRig rig = ReplayRig.start(dir, policy, s -> s.proxy = true);
+    try (ReplayRig rig =
+            ReplayRig.start(
+                dir,
+                policy,
+                s -> {
+                  s.proxy = true;
+                  s.timeout = timeout;
+                });
         FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
       c.send(frames);
       c.stop();
@@ -135,21 +144,27 @@ class TargetResponseTest {
               reply.send(logged(q));
             },
             frames,
-            s -> unmatched(s, "unknown") == frames.size());
+            s -> unmatched(s, "unknown") == frames.size(),
+            ReplayRig.TIMEOUT);
     assertEquals(frames.size(), m.result(COMPARISONS, "matched"));
     assertEquals(0, m.result(COMPARISONS, "mismatched"));
     assertEquals(0, unmatched(m, "late"));
   }
 
-  /** Late: within one more timeout period (300 ms here) after the query timed out. */
+  /**
+   * Late: within one more timeout period after the query timed out. The answer comes halfway
+   * through that period, half a second from either edge, so a busy machine does not move it out.
+   */
   @Test
   void responsesAfterTheTimeoutAreLateNotCompared() throws Exception {
     List<byte[]> frames = KnotCapture.framesWithDistinctQueries();
+    Duration timeout = Duration.ofSeconds(1);
     Scrape m =
         replay(
-            (q, reply) -> reply.sendAfter(logged(q), 450),
+            (q, reply) -> reply.sendAfter(logged(q), timeout.toMillis() * 3 / 2),
             frames,
-            s -> unmatched(s, "late") == frames.size());
+            s -> unmatched(s, "late") == frames.size(),
+            timeout);
     assertEquals(frames.size(), m.result(QUERIES, "timeout"));
     assertEquals(0, m.result(COMPARISONS, "matched") + m.result(COMPARISONS, "mismatched"));
     assertEquals(0, unmatched(m, "unknown"));
