@@ -4,6 +4,7 @@ package io.dnstapreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.tools.DnstapDump.Format;
 import io.dnstapreplay.tools.ToolsFixtures;
 import java.io.ByteArrayInputStream;
@@ -46,22 +47,22 @@ class DumpCommandTest {
 
   @Test
   void dumpsAFile() throws IOException {
-    Result r = run(InputStream.nullInputStream(), "-r", file(ToolsFixtures.capture()).toString());
-    assertEquals(new Result(0, ToolsFixtures.dump(ToolsFixtures.capture(), Format.YAML), ""), r);
+    Result r = run(InputStream.nullInputStream(), "-r", file(KnotCapture.bytes()).toString());
+    assertEquals(new Result(0, ToolsFixtures.dump(KnotCapture.bytes(), Format.YAML), ""), r);
   }
 
   @Test
   void dumpsStandardInputAsJson() {
-    Result r = run(new ByteArrayInputStream(ToolsFixtures.capture()), "--json", "-r", "-");
-    assertEquals(new Result(0, ToolsFixtures.dump(ToolsFixtures.capture(), Format.JSON), ""), r);
+    Result r = run(new ByteArrayInputStream(KnotCapture.bytes()), "--json", "-r", "-");
+    assertEquals(new Result(0, ToolsFixtures.dump(KnotCapture.bytes(), Format.JSON), ""), r);
   }
 
   @Test
   void aTruncatedFileIsDumpedUpToTheDamageThenExit1() throws IOException {
-    List<byte[]> frames = ToolsFixtures.captureFrames();
+    List<byte[]> frames = KnotCapture.frames();
     byte[] twoAndAHalf =
         Arrays.copyOf(
-            ToolsFixtures.capture(), 42 + 4 + frames.get(0).length + 4 + frames.get(1).length + 10);
+            KnotCapture.bytes(), 42 + 4 + frames.get(0).length + 4 + frames.get(1).length + 10);
     Path tap = file(twoAndAHalf);
     Result r = run(InputStream.nullInputStream(), "-r", tap.toString());
     assertEquals(1, r.exit());
@@ -109,7 +110,7 @@ class DumpCommandTest {
   void aClosedPipeEndsTheDumpSilently() {
     Result r =
         run(
-            new ByteArrayInputStream(ToolsFixtures.capture()),
+            new ByteArrayInputStream(KnotCapture.bytes()),
             new FailingOutput("Broken pipe"),
             "-r",
             "-");
@@ -120,7 +121,7 @@ class DumpCommandTest {
   void anotherOutputErrorIsReported() {
     Result r =
         run(
-            new ByteArrayInputStream(ToolsFixtures.capture()),
+            new ByteArrayInputStream(KnotCapture.bytes()),
             new FailingOutput("No space left on device"),
             "-r",
             "-");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.tools.FakeDnsServer;
 import io.dnstapreplay.tools.ToolsFixtures;
 import java.io.ByteArrayInputStream;
@@ -57,12 +58,12 @@ class InjectCommandTest {
   @Test
   void sendsEveryQueryOfTheCaptureAndSummarises() throws Exception {
     Path tap = dir.resolve("knot.tap");
-    Files.write(tap, ToolsFixtures.capture());
+    Files.write(tap, KnotCapture.bytes());
     try (FakeDnsServer server = FakeDnsServer.echo()) {
       Result r = run(InputStream.nullInputStream(), "-r", tap.toString(), "--dns", address(server));
       assertEquals(new Result(0, summary(331, 331, 0, 0, 0), ""), r);
-      assertEquals(ToolsFixtures.CAPTURE_FRAMES, server.received().size());
-      for (int i = 0; i < ToolsFixtures.CAPTURE_FRAMES; i++) {
+      assertEquals(KnotCapture.FRAMES, server.received().size());
+      for (int i = 0; i < KnotCapture.FRAMES; i++) {
         assertEquals(
             ToolsFixtures.captureMessage(i).getMessage().getQueryMessage(),
             com.google.protobuf.ByteString.copyFrom(server.received().get(i)),
@@ -113,10 +114,10 @@ class InjectCommandTest {
 
   @Test
   void aDamagedFileIsSummarisedUpToTheDamageThenExit1() throws Exception {
-    List<byte[]> frames = ToolsFixtures.captureFrames();
+    List<byte[]> frames = KnotCapture.frames();
     int cut = 42 + 4 + frames.get(0).length + 4 + frames.get(1).length + 2;
     Path tap = dir.resolve("cut.tap");
-    Files.write(tap, Arrays.copyOf(ToolsFixtures.capture(), cut));
+    Files.write(tap, Arrays.copyOf(KnotCapture.bytes(), cut));
     try (FakeDnsServer server = FakeDnsServer.echo()) {
       Result r = run(InputStream.nullInputStream(), "-r", tap.toString(), "--dns", address(server));
       assertEquals(1, r.exit());
@@ -142,7 +143,7 @@ class InjectCommandTest {
   @Test
   void badOptionsAreOneLineAndExit2() throws IOException {
     Path tap = dir.resolve("knot.tap");
-    Files.write(tap, ToolsFixtures.capture());
+    Files.write(tap, KnotCapture.bytes());
     for (String[] args :
         List.of(
             new String[] {"-r", tap.toString(), "--dns", "localhost:53"},

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.dnstapreplay.testing.DaemonProcess;
-import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.FrameStreamSender;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -190,7 +190,7 @@ class ReplayProcessTest {
     int port = httpPort(p);
     p.awaitLine(ReplayProcessTest::isListening, START_LIMIT);
 
-    List<byte[]> capture = FrameStreamSender.readFile(DaemonRunner.knotCapture());
+    List<byte[]> capture = FrameStreamSender.readFile(KnotCapture.path());
     FrameStreamSender.send(socket, capture);
     int udp = 276;
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -243,15 +243,16 @@ class ReplayProcessTest {
   }
 
   @Test
-  void defaultLogLevelShowsOnlyLifecycleLinesAndWarnings() throws Exception {
+  void defaultLogLevelShowsOnlyLifecycleAndMatchStatusLines() throws Exception {
     String err = runWithVerbosity();
     assertEquals(0, count(err, " DEBUG "), err);
-    assertEquals(count(err, " INFO "), count(err, LIFECYCLE), err);
-    assertEquals(0, count(err, "match status"), err);
+    long matchStatus = count(err, "MatchStatusMonitor - match status");
+    assertEquals(1, count(err, "MatchStatusMonitor - match status off"), err);
+    assertEquals(count(err, " INFO "), count(err, LIFECYCLE) + matchStatus, err);
   }
 
   @Test
-  void oneVerboseFlagShowsInfoFromEveryStage() throws Exception {
+  void oneVerboseFlagShowsInfoButNoDebug() throws Exception {
     String err = runWithVerbosity("-v");
     assertEquals(0, count(err, " DEBUG "), err);
     assertEquals(1, count(err, "MatchStatusMonitor - match status off"), err);

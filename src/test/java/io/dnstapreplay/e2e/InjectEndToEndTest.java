@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.KnotLab;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.tools.DnstapFileReader;
@@ -52,7 +53,7 @@ class InjectEndToEndTest {
       throws IOException {
     List<Exchange> exchanges = new ArrayList<>();
     try (DnstapFileReader in =
-            new DnstapFileReader(new ByteArrayInputStream(ToolsFixtures.capture()), "capture");
+            new DnstapFileReader(new ByteArrayInputStream(KnotCapture.bytes()), "capture");
         QueryInjector injector = new QueryInjector(lab.targetAddress(), proxy, TIMEOUT)) {
       summary.injectAll(in, injector, (m, r) -> exchanges.add(new Exchange(m, r)));
     }
@@ -63,8 +64,8 @@ class InjectEndToEndTest {
   void behindProxyEveryQueryIsAnsweredAsLogged() throws IOException {
     InjectSummary summary = new InjectSummary();
     List<Exchange> exchanges = injectCapture(true, summary);
-    assertEquals(ToolsFixtures.CAPTURE_FRAMES, summary.count(Outcome.ANSWERED), summary.toString());
-    assertEquals(ToolsFixtures.CAPTURE_FRAMES, summary.sent());
+    assertEquals(KnotCapture.FRAMES, summary.count(Outcome.ANSWERED), summary.toString());
+    assertEquals(KnotCapture.FRAMES, summary.sent());
     int udp = 0;
     for (Exchange e : exchanges) {
       if (e.logged().getSocketProtocol() == DnstapProto.SocketProtocol.UDP) {

@@ -8,6 +8,7 @@ import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.FrameStreamSender;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.KnotLab;
 import io.dnstapreplay.testing.KnotLab.TargetZone;
 import io.dnstapreplay.testing.RequiresTools;
@@ -66,7 +67,7 @@ class MatchStatusEndToEndTest {
   void suppressedWhileFilesDifferComparedOnceIdenticalForTheDelay() throws Exception {
     Path source = Files.writeString(dir.resolve("source.serial"), "2024010101\n");
     Path target = Files.writeString(dir.resolve("target.serial"), "2024010100\n");
-    List<byte[]> capture = FrameStreamSender.readFile(DaemonRunner.knotCapture());
+    List<byte[]> capture = FrameStreamSender.readFile(KnotCapture.path());
     try (KnotLab lab = KnotLab.builder().target(TargetZone.VARIANT).start()) {
       DaemonRunner.Settings s = new DaemonRunner.Settings();
       s.dns = lab.targetAddress();

@@ -4,6 +4,7 @@ package io.dnstapreplay.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.KnotLab;
 import io.dnstapreplay.testing.KnotLab.TargetZone;
 import io.dnstapreplay.testing.RequiresTools;
@@ -34,7 +35,7 @@ class ReplayEndToEndTest {
     s.dns = lab.targetAddress();
     s.proxy = proxy;
     try (DaemonRunner d = DaemonRunner.start(dir, s)) {
-      d.fstrmReplay(DaemonRunner.knotCapture());
+      d.fstrmReplay(KnotCapture.path());
       Scrape m =
           d.awaitMetrics(
               x ->
@@ -43,7 +44,7 @@ class ReplayEndToEndTest {
               Duration.ofSeconds(20));
       assertEquals(FRAMES, m.result("dnstap_replay_data_frames_total", null));
       assertEquals(
-          Files.size(DaemonRunner.knotCapture()) - controlBytes(),
+          Files.size(KnotCapture.path()) - controlBytes(),
           m.result("dnstap_replay_data_bytes_total", null) + 4 * FRAMES);
       assertEquals(
           TCP, m.result("dnstap_replay_dnstap_handler_internal_errors_total", "discard_non_udp"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.FrameStreamSender;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -45,7 +46,7 @@ class ShutdownDrainTest {
       s.timeout = TIMEOUT;
       DaemonRunner d = DaemonRunner.start(dir, s);
       try {
-        FrameStreamSender.send(d.socket(), FrameStreamSender.readFile(DaemonRunner.knotCapture()));
+        FrameStreamSender.send(d.socket(), FrameStreamSender.readFile(KnotCapture.path()));
         d.awaitMetrics(
             m -> m.value("dnstap_replay_dns_queries_in_flight") == UDP_PAYLOADS,
             Duration.ofSeconds(10));
@@ -104,7 +105,7 @@ class ShutdownDrainTest {
         s.channelCapacity = 4;
         s.maxInFlight = 64;
         DaemonRunner d = DaemonRunner.start(roundDir, s);
-        FrameStreamSender.send(d.socket(), FrameStreamSender.readFile(DaemonRunner.knotCapture()));
+        FrameStreamSender.send(d.socket(), FrameStreamSender.readFile(KnotCapture.path()));
         Scrape received = d.scrape();
         d.close();
         Scrape m = d.scrape();

@@ -17,11 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.framestream.FrameStreamException.Reason;
+import io.dnstapreplay.testing.KnotCapture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,16 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FrameStreamReaderTest {
   private static final int CAPTURE_DATA_FRAMES = 331;
-  private static final byte[] CAPTURE = readCapture();
-
-  private static byte[] readCapture() {
-    try (InputStream in =
-        FrameStreamReaderTest.class.getResourceAsStream("/testdata/knot-auth-responses.tap")) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private static final byte[] CAPTURE = KnotCapture.bytes();
 
   private static FrameStreamReader reader(byte[] stream) throws IOException {
     return new FrameStreamReader(new ByteArrayInputStream(stream), DEFAULT_MAX_DATA_FRAME_LENGTH);

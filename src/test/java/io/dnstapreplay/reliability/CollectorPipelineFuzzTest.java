@@ -12,6 +12,7 @@ import io.dnstapreplay.framestream.FrameStreamDecoder;
 import io.dnstapreplay.framestream.FrameStreamEncoder;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.testing.KnotCapture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;

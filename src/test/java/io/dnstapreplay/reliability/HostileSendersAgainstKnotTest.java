@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.metrics.Metrics.ConnectionError;
 import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.KnotLab;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.testing.Scrape;
@@ -50,7 +51,7 @@ class HostileSendersAgainstKnotTest {
         Future<?> replay =
             pool.submit(
                 () -> {
-                  d.fstrmReplay(DaemonRunner.knotCapture());
+                  d.fstrmReplay(KnotCapture.path());
                   return null;
                 });
         for (Arguments a : attacks) {

@@ -6,6 +6,7 @@ import static io.dnstapreplay.reliability.ReplayRig.QUERIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics.ConnectionError;
 import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

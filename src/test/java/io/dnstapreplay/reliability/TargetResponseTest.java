@@ -12,6 +12,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.replay.FailureRecord;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.nio.file.Path;
 import java.time.Duration;

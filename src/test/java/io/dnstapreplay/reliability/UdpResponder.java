@@ -2,6 +2,7 @@
 package io.dnstapreplay.reliability;
 
 import io.dnstapreplay.proxyv2.ProxyV2Header;
+import io.dnstapreplay.testing.KnotCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

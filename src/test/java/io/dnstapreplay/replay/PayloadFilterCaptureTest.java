@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.replay.PayloadFilter.Decision;
 import io.dnstapreplay.replay.PayloadFilter.Options;
-import java.io.DataInputStream;
-import java.io.EOFException;
+import io.dnstapreplay.testing.KnotCapture;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /** Classifies the real Knot capture described in the shared testdata README. */
 class PayloadFilterCaptureTest {
-  private static final String CAPTURE = "/testdata/knot-auth-responses.tap";
   private static List<DnstapProto.Dnstap> payloads;
 
   @BeforeAll
   static void readCapture() throws IOException {
-    try (InputStream in = PayloadFilterCaptureTest.class.getResourceAsStream(CAPTURE)) {
-      assertNotNull(in, CAPTURE);
-      payloads = new ArrayList<>();
-      for (byte[] frame : dataFrames(new DataInputStream(in))) {
-        payloads.add(DnstapProto.Dnstap.parseFrom(frame));
-      }
+    payloads = new ArrayList<>();
+    for (byte[] frame : KnotCapture.frames()) {
+      payloads.add(DnstapProto.Dnstap.parseFrom(frame));
     }
   }
 
@@ -73,28 +67,6 @@ class PayloadFilterCaptureTest {
         assertTrue(key.hasQuestion(), key.toString());
         assertEquals(key, QueryKey.of(replay.loggedResponse()));
       }
-    }
-  }
-
-  /** Walks a unidirectional Frame Streams file: START, data frames, STOP. */
-  private static List<byte[]> dataFrames(DataInputStream in) throws IOException {
-    List<byte[]> frames = new ArrayList<>();
-    assertEquals(0, in.readInt(), "escape before START");
-    in.readFully(new byte[in.readInt()]);
-    while (true) {
-      int length;
-      try {
-        length = in.readInt();
-      } catch (EOFException e) {
-        return frames;
-      }
-      if (length == 0) {
-        in.readFully(new byte[in.readInt()]); // STOP
-        continue;
-      }
-      byte[] frame = new byte[length];
-      in.readFully(frame);
-      frames.add(frame);
     }
   }
 }

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -87,11 +86,17 @@ public final class DaemonRunner implements AutoCloseable {
     return new Scrape(daemon.metrics().scrape());
   }
 
-  /** Polls the metrics until {@code done} holds, failing after {@code limit}. */
+  /**
+   * Polls the metrics until {@code done} holds in two scrapes in a row that are identical, failing
+   * after {@code limit}. A scrape is not atomic: one response updates several counters, and a
+   * single scrape can catch some of them updated and not others.
+   */
   public Scrape awaitMetrics(Predicate<Scrape> done, Duration limit) throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
+    Scrape previous = null;
     Scrape s = scrape();
-    while (!done.test(s)) {
+    while (!done.test(s) || previous == null || !previous.toString().equals(s.toString())) {
+      previous = done.test(s) ? s : null;
       if (System.nanoTime() > end) {
         throw new AssertionError("metrics did not settle within " + limit + ":\n" + s);
       }
@@ -141,14 +146,5 @@ public final class DaemonRunner implements AutoCloseable {
   @Override
   public void close() {
     daemon.close();
-  }
-
-  /** The repository's copy of the real Knot capture. */
-  public static Path knotCapture() {
-    Path p = Path.of("testdata", "knot-auth-responses.tap");
-    if (!Files.exists(p)) {
-      throw new AssertionError("run tests from the repository root: " + p.toAbsolutePath());
-    }
-    return p;
   }
 }

@@ -47,7 +47,7 @@ public final class FrameStreamSender {
     }
   }
 
-  /** The data frames of a Frame Streams file, e.g. {@link DaemonRunner#knotCapture()}. */
+  /** The data frames of a Frame Streams file, e.g. {@link KnotCapture#path()}. */
   public static List<byte[]> readFile(Path file) throws IOException {
     List<byte[]> frames = new ArrayList<>();
     try (InputStream in = Files.newInputStream(file);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.tools;
 
-import static io.dnstapreplay.tools.ToolsFixtures.captureFrames;
 import static io.dnstapreplay.tools.ToolsFixtures.captureMessage;
 import static io.dnstapreplay.tools.ToolsFixtures.dump;
 import static io.dnstapreplay.tools.ToolsFixtures.resource;
@@ -16,6 +15,7 @@ import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import io.dnstapreplay.replay.FailureRecord;
 import io.dnstapreplay.replay.FailureRecord.Kind;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.tools.DnstapDump.Format;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -30,7 +30,7 @@ class DnstapDumpTest {
 
   @Test
   void knotMessagesDumpAsTheGoldenYaml() {
-    List<byte[]> all = captureFrames();
+    List<byte[]> all = KnotCapture.frames();
     List<byte[]> frames =
         List.of(
             all.get(ToolsFixtures.SOA),
@@ -75,9 +75,9 @@ class DnstapDumpTest {
 
   @Test
   void jsonLinesHaveTheYamlKeysInOrder() {
-    String json = dump(tap(captureFrames()), Format.JSON);
+    String json = dump(tap(KnotCapture.frames()), Format.JSON);
     List<String> lines = json.lines().toList();
-    assertEquals(ToolsFixtures.CAPTURE_FRAMES, lines.size());
+    assertEquals(KnotCapture.FRAMES, lines.size());
     assertTrue(json.endsWith("}\n"));
     Map<String, Object> doc = MiniJson.object(lines.get(ToolsFixtures.WHOAMI_AAAA_IPV6));
     assertEquals(List.of("type", "identity", "version", "message"), new ArrayList<>(doc.keySet()));

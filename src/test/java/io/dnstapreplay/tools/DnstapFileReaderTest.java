@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.framestream.FrameStreamWriter;
+import io.dnstapreplay.testing.KnotCapture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,24 +33,24 @@ class DnstapFileReaderTest {
   @Test
   void readsEveryMessageOfTheCapture() throws IOException {
     int n = 0;
-    try (DnstapFileReader r = reader(ToolsFixtures.capture())) {
+    try (DnstapFileReader r = reader(KnotCapture.bytes())) {
       for (DnstapProto.Dnstap d = r.next(); d != null; d = r.next()) {
         assertEquals(DnstapProto.Message.Type.AUTH_RESPONSE, d.getMessage().getType());
         n++;
       }
       assertNull(r.next());
     }
-    assertEquals(ToolsFixtures.CAPTURE_FRAMES, n);
+    assertEquals(KnotCapture.FRAMES, n);
   }
 
   @Test
   void aTruncatedFileEndsWithAnErrorNamingTheFramesOffset() throws IOException {
-    List<byte[]> frames = ToolsFixtures.captureFrames();
+    List<byte[]> frames = KnotCapture.frames();
     long tenth = START_LENGTH;
     for (byte[] f : frames.subList(0, 10)) {
       tenth += 4 + f.length;
     }
-    byte[] cut = Arrays.copyOf(ToolsFixtures.capture(), (int) tenth + 7);
+    byte[] cut = Arrays.copyOf(KnotCapture.bytes(), (int) tenth + 7);
     try (DnstapFileReader r = reader(cut)) {
       for (int i = 0; i < 10; i++) {
         assertEquals(DnstapProto.Dnstap.parseFrom(frames.get(i)), r.next());
@@ -69,13 +70,13 @@ class DnstapFileReaderTest {
   void aFrameThatIsNotDnstapIsAnErrorNamingItsOffset() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (FrameStreamWriter w = new FrameStreamWriter(out, "protobuf:dnstap.Dnstap")) {
-      w.write(ToolsFixtures.captureFrames().get(0));
+      w.write(KnotCapture.frames().get(0));
       w.write(HexFormat.of().parseHex("ffff"));
     }
     try (DnstapFileReader r = reader(out.toByteArray())) {
       r.next();
       IOException e = assertThrows(IOException.class, r::next);
-      int offset = START_LENGTH + 4 + ToolsFixtures.captureFrames().get(0).length;
+      int offset = START_LENGTH + 4 + KnotCapture.frames().get(0).length;
       assertEquals(
           "t.tap: frame at byte offset " + offset + ": not a dnstap message: ",
           e.getMessage().substring(0, e.getMessage().indexOf("message: ") + 9));
@@ -104,7 +105,7 @@ class DnstapFileReaderTest {
   void aDashReadsStandardInputAndLeavesItOpen() throws IOException {
     boolean[] closed = {false};
     ByteArrayInputStream stdin =
-        new ByteArrayInputStream(ToolsFixtures.capture()) {
+        new ByteArrayInputStream(KnotCapture.bytes()) {
           @Override
           public void close() {
             closed[0] = true;
@@ -119,7 +120,7 @@ class DnstapFileReaderTest {
   @Test
   void opensFilesAndNamesThemInErrors() throws IOException {
     Path tap = dir.resolve("cut.tap");
-    Files.write(tap, Arrays.copyOf(ToolsFixtures.capture(), START_LENGTH + 2));
+    Files.write(tap, Arrays.copyOf(KnotCapture.bytes(), START_LENGTH + 2));
     try (DnstapFileReader r = DnstapFileReader.open(tap.toString(), InputStreamNull.INSTANCE)) {
       IOException e = assertThrows(IOException.class, r::next);
       assertEquals(

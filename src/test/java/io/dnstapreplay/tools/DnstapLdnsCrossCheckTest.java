@@ -4,6 +4,7 @@ package io.dnstapreplay.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.tools.DnstapDump.Format;
 import java.io.IOException;
@@ -41,11 +42,10 @@ class DnstapLdnsCrossCheckTest {
   @Test
   void everyFieldDnstapLdnsShowsHasTheSameValue() throws Exception {
     Path tap = dir.resolve("knot.tap");
-    Files.write(tap, ToolsFixtures.capture());
+    Files.write(tap, KnotCapture.bytes());
     List<Map<String, String>> theirs = scalars(dnstapLdns(tap));
-    List<Map<String, String>> ours =
-        scalars(ToolsFixtures.dump(ToolsFixtures.capture(), Format.YAML));
-    assertEquals(ToolsFixtures.CAPTURE_FRAMES, theirs.size());
+    List<Map<String, String>> ours = scalars(ToolsFixtures.dump(KnotCapture.bytes(), Format.YAML));
+    assertEquals(KnotCapture.FRAMES, theirs.size());
     assertEquals(theirs.size(), ours.size());
     int compared = 0;
     for (int i = 0; i < theirs.size(); i++) {
@@ -61,7 +61,7 @@ class DnstapLdnsCrossCheckTest {
         compared++;
       }
     }
-    assertEquals(ToolsFixtures.CAPTURE_FRAMES * FIELDS_PER_MESSAGE, compared);
+    assertEquals(KnotCapture.FRAMES * FIELDS_PER_MESSAGE, compared);
   }
 
   /**

@@ -4,6 +4,7 @@ package io.dnstapreplay.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.KnotCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ class DumpStreamingTest {
 
   @Test
   void eachDocumentIsWrittenBeforeMuchMoreInputIsRead() throws IOException {
-    byte[] frame = ToolsFixtures.captureFrames().get(ToolsFixtures.WHOAMI_A_UDP);
+    byte[] frame = KnotCapture.frames().get(ToolsFixtures.WHOAMI_A_UDP);
     DocumentCounter out = new DocumentCounter();
     int maxLag = READ_AHEAD_BYTES / (4 + frame.length) + 2;
     GeneratedTap in = new GeneratedTap(frame, FRAMES, out, maxLag);

@@ -3,6 +3,7 @@ package io.dnstapreplay.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.tools.DnstapDump.Format;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -26,7 +27,7 @@ class DumpYamlValidityTest {
 
   @Test
   void theWholeCaptureLoadsAsTheJsonLinesSay() throws Exception {
-    byte[] tap = ToolsFixtures.capture();
+    byte[] tap = KnotCapture.bytes();
     assertYamlLoadsAsJson(tap);
   }
 

@@ -3,11 +3,11 @@ package io.dnstapreplay.tools;
 
 import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto;
-import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreamWriter;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.replay.FailureRecord;
 import io.dnstapreplay.replay.FailureRecord.Kind;
+import io.dnstapreplay.testing.KnotCapture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,37 +28,12 @@ public final class ToolsFixtures {
   public static final int WHOAMI_A_UDP = 123;
   public static final int WHOAMI_A_TCP = 125;
   public static final int WHOAMI_AAAA_IPV6 = 318;
-  public static final int CAPTURE_FRAMES = 331;
 
   private ToolsFixtures() {}
 
-  public static byte[] capture() {
-    try (InputStream in =
-        ToolsFixtures.class.getResourceAsStream("/testdata/knot-auth-responses.tap")) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The data frames of the capture, in file order. */
-  public static List<byte[]> captureFrames() {
-    List<byte[]> frames = new ArrayList<>();
-    try (FrameStreamReader r =
-        new FrameStreamReader(
-            new ByteArrayInputStream(capture()), FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
-      for (byte[] f = r.next(); f != null; f = r.next()) {
-        frames.add(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return frames;
-  }
-
   public static DnstapProto.Dnstap captureMessage(int index) {
     try {
-      return DnstapProto.Dnstap.parseFrom(captureFrames().get(index));
+      return DnstapProto.Dnstap.parseFrom(KnotCapture.frames().get(index));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

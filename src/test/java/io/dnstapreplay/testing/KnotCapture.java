@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.reliability;
+package io.dnstapreplay.testing;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
-import io.dnstapreplay.framestream.FrameStreamReader;
-import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.replay.QueryKey;
-import io.dnstapreplay.testing.DaemonRunner;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,29 +18,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The real Knot capture of testdata/, as raw data frames for senders and as the source's logged
- * answers for an {@link UdpResponder} that plays a target identical to the source.
+ * The real Knot capture in testdata/ (see testdata/README.md), the one place tests get it from: as
+ * a file, as bytes, as data frames, and as the source's logged answers for a target that answers
+ * like the source.
  */
-final class KnotCapture {
-  static final int FRAMES = 331;
-  static final int UDP = 276;
-  static final int TCP = 55;
+public final class KnotCapture {
+  public static final int FRAMES = 331;
+  public static final int UDP = 276;
+  public static final int TCP = 55;
 
   private static List<byte[]> frames;
 
   private KnotCapture() {}
 
+  /** The capture file; tests run from the repository root. */
+  public static Path path() {
+    Path p = Path.of("testdata", "knot-auth-responses.tap");
+    if (!Files.exists(p)) {
+      throw new AssertionError("run tests from the repository root: " + p.toAbsolutePath());
+    }
+    return p;
+  }
+
+  /** The whole file. */
+  public static byte[] bytes() {
+    try {
+      return Files.readAllBytes(path());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Every data frame of the capture, in file order. */
-  static synchronized List<byte[]> frames() {
+  public static synchronized List<byte[]> frames() {
     if (frames == null) {
-      try (InputStream in = Files.newInputStream(DaemonRunner.knotCapture());
-          FrameStreamReader r =
-              new FrameStreamReader(in, FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
-        List<byte[]> all = new ArrayList<>();
-        for (byte[] f; (f = r.next()) != null; ) {
-          all.add(f);
-        }
-        frames = List.copyOf(all);
+      try {
+        frames = List.copyOf(FrameStreamSender.readFile(path()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -55,7 +65,7 @@ final class KnotCapture {
    * The UDP frames whose queries differ in ID or question from every other's: the capture repeats
    * some queries byte for byte, and those are indistinguishable on the wire.
    */
-  static List<byte[]> framesWithDistinctQueries() {
+  public static List<byte[]> framesWithDistinctQueries() {
     Set<QueryKey> seen = new HashSet<>();
     List<byte[]> out = new ArrayList<>();
     for (int i : udpFrameIndexes()) {
@@ -68,7 +78,7 @@ final class KnotCapture {
   }
 
   /** Indexes of the frames whose payloads are replayed (UDP AUTH_RESPONSE). */
-  static List<Integer> udpFrameIndexes() {
+  public static List<Integer> udpFrameIndexes() {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < frames().size(); i++) {
       if (parse(frames().get(i)).getMessage().getSocketProtocol() == SocketProtocol.UDP) {
@@ -83,7 +93,7 @@ final class KnotCapture {
    * source answers {@code whoami.test.} with the client's address, so only a replay that carries
    * the client (with {@code --proxy}) gets every answer right; without it 2 of those differ.
    */
-  static Map<String, byte[]> responses() {
+  public static Map<String, byte[]> responses() {
     Map<String, byte[]> out = new HashMap<>();
     for (byte[] f : frames()) {
       Message m = parse(f).getMessage();
@@ -98,16 +108,16 @@ final class KnotCapture {
   }
 
   /** Names a client as the PROXY v2 header and dnstap both can: hex address and port. */
-  static String client(byte[] address, int port) {
+  public static String client(byte[] address, int port) {
     return HexFormat.of().formatHex(address) + "." + port;
   }
 
   /** The lookup key of a query from {@code client} (null: unknown client). */
-  static String key(String client, byte[] query) {
+  public static String key(String client, byte[] query) {
     return client + "/" + HexFormat.of().formatHex(query);
   }
 
-  static Dnstap parse(byte[] frame) {
+  public static Dnstap parse(byte[] frame) {
     try {
       return Dnstap.parseFrom(frame);
     } catch (IOException e) {
