@@ -109,7 +109,12 @@ public final class ReplayDaemon implements AutoCloseable {
         ReplayEngine.start(
             c.dns(), c.numSockets(), c.dscp(), settings, filter, outcomes, queue, udpGroup);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
-    http = HttpServer.bind(c.http(), ioGroup, metrics, errors, timeouts);
+    try {
+      http = HttpServer.bind(c.http(), ioGroup, metrics, errors, timeouts);
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot listen on --http " + Addresses.format(c.http()) + ": " + e.getMessage(), e);
+    }
     collector =
         UnixSocketCollector.bind(c.unix(), c.unixMode(), ioGroup, c.maxFrameSize(), queue, metrics);
 

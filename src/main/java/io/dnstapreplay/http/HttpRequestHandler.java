@@ -65,7 +65,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     if (request.decoderResult().isFailure()) {
-      sendText(ctx, HttpResponseStatus.BAD_REQUEST, "bad request\n", false, true);
+      send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
@@ -74,13 +74,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     boolean known =
         path.equals(Routes.METRICS) || path.equals(Routes.ERRORS) || path.equals(Routes.TIMEOUTS);
     if (!known) {
-      sendText(ctx, HttpResponseStatus.NOT_FOUND, "not found\n", keepAlive, !head);
+      send(ctx, text(HttpResponseStatus.NOT_FOUND, "not found\n"), keepAlive);
     } else if (!head && !HttpMethod.GET.equals(method)) {
       FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
       r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
       send(ctx, r, keepAlive);
     } else if (path.equals(Routes.METRICS)) {
-      FullHttpResponse r = text(HttpResponseStatus.OK, head ? "" : routes.metrics.scrape());
+      // For HEAD, HttpServerCodec drops the body and keeps its Content-Length.
+      FullHttpResponse r = text(HttpResponseStatus.OK, routes.metrics.scrape());
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, PROMETHEUS_TEXT);
       send(ctx, r, keepAlive);
     } else if (head) {
@@ -115,15 +116,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     return r;
-  }
-
-  private static void sendText(
-      ChannelHandlerContext ctx,
-      HttpResponseStatus status,
-      String body,
-      boolean keepAlive,
-      boolean withBody) {
-    send(ctx, text(status, withBody ? body : ""), keepAlive);
   }
 
   private static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {

@@ -81,7 +81,7 @@ public final class HttpServer implements AutoCloseable {
     try {
       return new HttpServer(b.bind(address).sync().channel());
     } catch (Exception e) {
-      throw new IOException("cannot listen on --http " + address + ": " + e.getMessage(), e);
+      throw new IOException(String.valueOf(e.getMessage()), e);
     }
   }
 

@@ -139,6 +139,10 @@ class HttpConnectionTest {
       Response metrics = read(in, false);
       assertEquals(200, metrics.status());
       assertTrue(metrics.text().contains("dnstap_replay_match_status 1.0"), metrics.text());
+      assertEquals(
+          String.valueOf(metrics.body().length),
+          head.headers().get("content-length"),
+          "HEAD announces the length GET sends");
 
       write(s, request("GET", "/errors"));
       Response errors = read(in, false);
