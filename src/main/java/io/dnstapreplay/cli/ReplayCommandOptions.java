@@ -88,7 +88,7 @@ final class ReplayCommandOptions {
   @Option(
       names = "--max-in-flight",
       paramLabel = "N",
-      defaultValue = "5000",
+      defaultValue = "1000",
       description = "Queries in flight at once over all sockets (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
 

@@ -111,6 +111,7 @@ class ReplayCommandTest {
     assertEquals(100_000, c.errorCapacity());
     assertEquals(100_000, c.timeoutCapacity());
     assertEquals(10, c.numSockets());
+    assertEquals(1000, c.maxInFlight());
     assertEquals(5000, c.timeout().toMillis());
     assertEquals(5000, c.matchStatusDelay().toMillis());
     assertEquals(128 * 1024, c.maxFrameSize());

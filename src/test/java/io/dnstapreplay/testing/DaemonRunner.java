@@ -41,7 +41,7 @@ public final class DaemonRunner implements AutoCloseable {
     public int errorCapacity = 100_000;
     public int timeoutCapacity = 100_000;
     public int numSockets = 10;
-    public int maxInFlight = 5_000;
+    public int maxInFlight = 1_000;
     public Duration timeout = Duration.ofSeconds(1);
     public List<String> ignoreQueryNets = new ArrayList<>();
     public List<Path> matchStatusFiles = new ArrayList<>();
