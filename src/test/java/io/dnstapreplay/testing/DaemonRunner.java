@@ -24,6 +24,9 @@ import java.util.function.Predicate;
 public final class DaemonRunner implements AutoCloseable {
   private final ReplayDaemon daemon;
   private final Path socket;
+  /** A request to a daemon that is stopping must fail, not hang the test. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
   private final HttpClient client = HttpClient.newHttpClient();
 
   private DaemonRunner(ReplayDaemon daemon, Path socket) {
@@ -109,14 +112,18 @@ public final class DaemonRunner implements AutoCloseable {
   /** GET a path of the HTTP server. */
   public HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
     return client.send(
-        HttpRequest.newBuilder(URI.create("http://" + hostPort() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://" + hostPort() + path))
+            .timeout(REQUEST_TIMEOUT)
+            .build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** GET a path as a stream, for reading large bodies incrementally. */
   public HttpResponse<InputStream> getStream(String path) throws IOException, InterruptedException {
     return client.send(
-        HttpRequest.newBuilder(URI.create("http://" + hostPort() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://" + hostPort() + path))
+            .timeout(REQUEST_TIMEOUT)
+            .build(),
         HttpResponse.BodyHandlers.ofInputStream());
   }
 
