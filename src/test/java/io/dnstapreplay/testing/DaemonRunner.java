@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 public final class DaemonRunner implements AutoCloseable {
   private final ReplayDaemon daemon;
   private final Path socket;
+
   /** A request to a daemon that is stopping must fail, not hang the test. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
