@@ -8,7 +8,13 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Reads an octal file mode such as {@code 0660} into permissions. */
-final class ModeConverter implements ITypeConverter<Set<PosixFilePermission>> {
+final class ModeConverter implements ITypeConverter<ModeConverter.FileMode> {
+  /**
+   * The permissions as one value: a {@code Set} option would make picocli treat {@code --unix-mode}
+   * as repeatable.
+   */
+  record FileMode(Set<PosixFilePermission> permissions) {}
+
   private static final PosixFilePermission[] BITS = {
     PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
     PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
@@ -18,7 +24,7 @@ final class ModeConverter implements ITypeConverter<Set<PosixFilePermission>> {
   };
 
   @Override
-  public Set<PosixFilePermission> convert(String value) {
+  public FileMode convert(String value) {
     if (!value.matches("0?[0-7]{3}")) {
       throw new TypeConversionException("'" + value + "' is not an octal mode like 0660");
     }
@@ -29,6 +35,6 @@ final class ModeConverter implements ITypeConverter<Set<PosixFilePermission>> {
         perms.add(BITS[i]);
       }
     }
-    return perms;
+    return new FileMode(perms);
   }
 }

@@ -6,11 +6,9 @@ import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.replay.IgnoredNetworks;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,7 +52,7 @@ final class ReplayCommandOptions {
       defaultValue = "0660",
       converter = ModeConverter.class,
       description = "File mode of the socket (octal; default: ${DEFAULT-VALUE}).")
-  Set<PosixFilePermission> unixMode;
+  ModeConverter.FileMode unixMode;
 
   @Option(
       names = "--channel-capacity",
@@ -184,7 +182,7 @@ final class ReplayCommandOptions {
         dns,
         http,
         unix,
-        unixMode,
+        unixMode.permissions(),
         maxFrameSize,
         channelCapacity,
         errorCapacity,
