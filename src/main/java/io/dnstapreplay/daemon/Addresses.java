@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /**
- * Addresses parses and prints {@code IP:PORT} the way DNS operators write it: {@code 192.0.2.1:53}
- * or {@code [2001:db8::1]:53}. Host names are refused: a replay target must be an address, and a
- * DNS lookup at start-up would be a surprise.
+ * Addresses parses {@code IP:PORT} the way DNS operators write it: {@code 192.0.2.1:53} or {@code
+ * [2001:db8::1]:53}. Host names are refused: a replay target must be an address, and a DNS lookup
+ * at start-up would be a surprise.
  */
 public final class Addresses {
   private Addresses() {}
@@ -49,10 +49,5 @@ public final class Addresses {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("'" + s + "': " + e.getMessage());
     }
-  }
-
-  public static String format(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 }

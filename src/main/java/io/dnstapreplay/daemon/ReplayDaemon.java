@@ -17,6 +17,7 @@ import io.dnstapreplay.report.RecordBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -113,14 +114,22 @@ public final class ReplayDaemon implements AutoCloseable {
       http = HttpServer.bind(c.http(), ioGroup, metrics, errors, timeouts);
     } catch (IOException e) {
       throw new IOException(
-          "cannot listen on --http " + Addresses.format(c.http()) + ": " + e.getMessage(), e);
+          "cannot listen on --http "
+              + NetUtil.toSocketAddressString(c.http())
+              + ": "
+              + e.getMessage(),
+          e);
     }
     collector =
         UnixSocketCollector.bind(c.unix(), c.unixMode(), ioGroup, c.maxFrameSize(), queue, metrics);
 
-    log.info("replaying to udp:{} over {} sockets", Addresses.format(c.dns()), c.numSockets());
     log.info(
-        "serving http://{}/metrics, /errors, /timeouts", Addresses.format(http.localAddress()));
+        "replaying to udp:{} over {} sockets",
+        NetUtil.toSocketAddressString(c.dns()),
+        c.numSockets());
+    log.info(
+        "serving http://{}/metrics, /errors, /timeouts",
+        NetUtil.toSocketAddressString(http.localAddress()));
     log.info("listening for Frame Streams on unix:{}", c.unix());
   }
 

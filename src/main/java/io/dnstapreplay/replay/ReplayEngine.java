@@ -12,6 +12,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -102,7 +103,11 @@ public final class ReplayEngine implements AutoCloseable {
     } catch (Exception e) {
       channels.forEach(Channel::close);
       throw new IOException(
-          "cannot open UDP sockets to --dns " + target + ": " + e.getMessage(), e);
+          "cannot open UDP sockets to --dns "
+              + NetUtil.toSocketAddressString(target)
+              + ": "
+              + e.getMessage(),
+          e);
     }
     for (int i = 0; i < numSockets; i++) {
       sockets.get(i).setNext(sockets.get((i + 1) % numSockets));
