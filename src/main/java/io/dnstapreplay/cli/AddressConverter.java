@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
-import io.dnstapreplay.daemon.Addresses;
 import java.net.InetSocketAddress;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,7 +35,7 @@ public final class ReplayCommand implements Callable<Integer> {
   /** Exit status when an address or path cannot be used. */
   static final int EXIT_START_FAILED = 1;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Mixin ReplayCommandOptions options;
 

@@ -4,6 +4,7 @@ package io.dnstapreplay.cli;
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.replay.IgnoredNetworks;
+import io.dnstapreplay.replay.ReplayConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,13 +174,24 @@ final class ReplayCommandOptions {
     if (proxyTimespec && !proxy) {
       throw usage("--proxy-timespec needs --proxy");
     }
+    IgnoredNetworks ignoredNets;
     try {
-      IgnoredNetworks.parse(ignoreQueryNets);
+      ignoredNets = IgnoredNetworks.parse(ignoreQueryNets);
     } catch (IllegalArgumentException e) {
       throw usage("--ignore-query-net: " + e.getMessage());
     }
+    ReplayConfig replay =
+        new ReplayConfig(
+            dns,
+            numSockets,
+            dscp,
+            proxy,
+            proxyTimespec,
+            Duration.ofMillis(timeoutMillis),
+            maxInFlight,
+            ignoreTc,
+            ignoredNets);
     return new DaemonConfig(
-        dns,
         http,
         unix,
         unixMode.permissions(),
@@ -187,16 +199,9 @@ final class ReplayCommandOptions {
         channelCapacity,
         errorCapacity,
         timeoutCapacity,
-        numSockets,
-        maxInFlight,
-        Duration.ofMillis(timeoutMillis),
-        proxy,
-        proxyTimespec,
-        dscp,
-        ignoreTc,
-        List.copyOf(ignoreQueryNets),
         List.copyOf(matchStatusFiles),
-        Duration.ofMillis(matchStatusDelayMillis));
+        Duration.ofMillis(matchStatusDelayMillis),
+        replay);
   }
 
   private void positive(String option, long value) {

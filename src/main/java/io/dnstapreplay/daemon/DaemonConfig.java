@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.daemon;
 
+import io.dnstapreplay.replay.ReplayConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -10,10 +11,9 @@ import java.util.Set;
 
 /**
  * DaemonConfig is everything the command line decided, already validated, so the daemon has no
- * dependency on how options are parsed.
+ * dependency on how options are parsed. The replay stage's part is one {@link ReplayConfig}.
  */
 public record DaemonConfig(
-    InetSocketAddress dns,
     InetSocketAddress http,
     Path unix,
     Set<PosixFilePermission> unixMode,
@@ -21,13 +21,6 @@ public record DaemonConfig(
     int channelCapacity,
     int errorCapacity,
     int timeoutCapacity,
-    int numSockets,
-    int maxInFlight,
-    Duration timeout,
-    boolean proxy,
-    boolean proxyTimespec,
-    Integer dscp,
-    boolean ignoreTc,
-    List<String> ignoreQueryNets,
     List<Path> matchStatusFiles,
-    Duration matchStatusDelay) {}
+    Duration matchStatusDelay,
+    ReplayConfig replay) {}

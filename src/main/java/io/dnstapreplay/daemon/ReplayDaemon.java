@@ -7,12 +7,9 @@ import io.dnstapreplay.http.HttpServer;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.monitor.MatchStatusMonitor;
 import io.dnstapreplay.queue.PayloadQueue;
-import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.MatchSwitch;
-import io.dnstapreplay.replay.PayloadFilter;
 import io.dnstapreplay.replay.ReplayEngine;
 import io.dnstapreplay.replay.ReplayOutcomes;
-import io.dnstapreplay.replay.ReplaySettings;
 import io.dnstapreplay.report.RecordBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -66,7 +63,7 @@ public final class ReplayDaemon implements AutoCloseable {
    */
   public static ReplayDaemon start(DaemonConfig c) throws IOException {
     Metrics metrics = new Metrics();
-    int udpThreads = Math.min(c.numSockets(), Runtime.getRuntime().availableProcessors());
+    int udpThreads = Math.min(c.replay().numSockets(), Runtime.getRuntime().availableProcessors());
     ReplayDaemon d =
         new ReplayDaemon(
             metrics,
@@ -101,14 +98,9 @@ public final class ReplayDaemon implements AutoCloseable {
         queue::parkedProducers);
 
     ReplayOutcomes outcomes =
-        new ReplayOutcomes(metrics, matchSwitch, c.ignoreTc(), errors::offer, timeouts::offer);
-    ReplaySettings settings =
-        new ReplaySettings(c.proxy(), c.proxyTimespec(), c.timeout(), c.maxInFlight());
-    PayloadFilter.Options filter =
-        new PayloadFilter.Options(c.proxy(), IgnoredNetworks.parse(c.ignoreQueryNets()));
-    engine =
-        ReplayEngine.start(
-            c.dns(), c.numSockets(), c.dscp(), settings, filter, outcomes, queue, udpGroup);
+        new ReplayOutcomes(
+            metrics, matchSwitch, c.replay().ignoreTc(), errors::offer, timeouts::offer);
+    engine = ReplayEngine.start(c.replay(), outcomes, queue, udpGroup);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
     try {
       http = HttpServer.bind(c.http(), ioGroup, metrics, errors, timeouts);
@@ -125,8 +117,8 @@ public final class ReplayDaemon implements AutoCloseable {
 
     log.info(
         "replaying to udp:{} over {} sockets",
-        NetUtil.toSocketAddressString(c.dns()),
-        c.numSockets());
+        NetUtil.toSocketAddressString(c.replay().target()),
+        c.replay().numSockets());
     log.info(
         "serving http://{}/metrics, /errors, /timeouts",
         NetUtil.toSocketAddressString(http.localAddress()));

@@ -71,6 +71,11 @@ public record ControlFrame(ControlType type, List<String> contentTypes) {
     return contentTypes.stream().findFirst();
   }
 
+  /** Bytes {@link #encodeTo} writes: escape, control frame length and payload. */
+  public int encodedLength() {
+    return 2 * Integer.BYTES + (int) payloadLength(contentTypes);
+  }
+
   /** Writes the whole frame: escape, control frame length, type and content type fields. */
   public void encodeTo(ByteBuf out) {
     int payloadLength = (int) payloadLength(contentTypes);

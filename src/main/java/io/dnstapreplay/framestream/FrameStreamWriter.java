@@ -77,6 +77,11 @@ public final class FrameStreamWriter implements Closeable, Flushable {
     out.writeInt(payload.length).writeBytes(payload);
   }
 
+  /** Bytes {@link #writeDataFrame} writes for a payload of {@code payloadLength} bytes. */
+  public static int dataFrameLength(int payloadLength) {
+    return Integer.BYTES + payloadLength;
+  }
+
   private static void checkPayloadLength(int length) {
     if (length == 0) {
       throw new IllegalArgumentException(

@@ -79,7 +79,7 @@ final class DrainResponse {
     remaining -= records.size();
     int size = 0;
     for (byte[] r : records) {
-      size += 4 + r.length;
+      size += FrameStreamWriter.dataFrameLength(r.length);
     }
     // A heap chunk written once and handed to the socket: pooling buys nothing here.
     ByteBuf chunk = Unpooled.buffer(size);
@@ -100,8 +100,9 @@ final class DrainResponse {
   }
 
   private void finish() {
-    ByteBuf stop = ctx.alloc().buffer(12);
-    ControlFrame.stop().encodeTo(stop);
+    ControlFrame stopFrame = ControlFrame.stop();
+    ByteBuf stop = ctx.alloc().buffer(stopFrame.encodedLength());
+    stopFrame.encodeTo(stop);
     var f = ctx.writeAndFlush(new DefaultLastHttpContent(stop));
     if (!keepAlive) {
       f.addListener(ChannelFutureListener.CLOSE);

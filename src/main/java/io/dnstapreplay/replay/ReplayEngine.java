@@ -14,7 +14,6 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.NetUtil;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +42,7 @@ public final class ReplayEngine implements AutoCloseable {
   private final List<Channel> channels;
   private final List<ReplaySocketHandler> sockets;
   private final InFlightLimit permits;
-  private final ReplaySettings settings;
+  private final ReplayConfig config;
   private final ReplayDispatcher dispatcher;
   private final Thread dispatcherThread;
 
@@ -51,39 +50,32 @@ public final class ReplayEngine implements AutoCloseable {
       List<Channel> channels,
       List<ReplaySocketHandler> sockets,
       InFlightLimit permits,
-      ReplaySettings settings,
+      ReplayConfig config,
       ReplayDispatcher dispatcher) {
     this.channels = channels;
     this.sockets = sockets;
     this.permits = permits;
-    this.settings = settings;
+    this.config = config;
     this.dispatcher = dispatcher;
     this.dispatcherThread = new Thread(dispatcher, "replay-dispatcher");
   }
 
-  /**
-   * Opens the sockets to {@code target} and starts replaying what arrives on {@code queue}.
-   *
-   * @param dscp DSCP code point for outgoing queries, or null to leave the default
-   */
+  /** Opens the sockets to the target and starts replaying what arrives on {@code queue}. */
   public static ReplayEngine start(
-      InetSocketAddress target,
-      int numSockets,
-      Integer dscp,
-      ReplaySettings settings,
-      PayloadFilter.Options filter,
+      ReplayConfig config,
       ReplayOutcomes outcomes,
       PayloadQueue<Dnstap> queue,
       EventLoopGroup group)
       throws IOException {
+    int numSockets = config.numSockets();
     InFlightLimit permits =
         new InFlightLimit(
-            settings.maxInFlight(), Math.min(settings.maxInFlight(), ReplayDispatcher.BATCH));
+            config.maxInFlight(), Math.min(config.maxInFlight(), ReplayDispatcher.BATCH));
     List<Channel> channels = new ArrayList<>(numSockets);
     List<ReplaySocketHandler> sockets = new ArrayList<>(numSockets);
     try {
       for (int i = 0; i < numSockets; i++) {
-        ReplaySocketHandler h = new ReplaySocketHandler(settings, outcomes, permits, numSockets);
+        ReplaySocketHandler h = new ReplaySocketHandler(config, outcomes, permits, numSockets);
         Bootstrap b =
             new Bootstrap()
                 .group(group)
@@ -94,17 +86,17 @@ public final class ReplayEngine implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .handler(h);
-        if (dscp != null) {
-          b.option(ChannelOption.IP_TOS, dscp << 2);
+        if (config.dscp() != null) {
+          b.option(ChannelOption.IP_TOS, config.dscp() << 2);
         }
-        channels.add(b.connect(target).sync().channel());
+        channels.add(b.connect(config.target()).sync().channel());
         sockets.add(h);
       }
     } catch (Exception e) {
       channels.forEach(Channel::close);
       throw new IOException(
           "cannot open UDP sockets to --dns "
-              + NetUtil.toSocketAddressString(target)
+              + NetUtil.toSocketAddressString(config.target())
               + ": "
               + e.getMessage(),
           e);
@@ -112,8 +104,9 @@ public final class ReplayEngine implements AutoCloseable {
     for (int i = 0; i < numSockets; i++) {
       sockets.get(i).setNext(sockets.get((i + 1) % numSockets));
     }
-    ReplayDispatcher dispatcher = new ReplayDispatcher(queue, filter, outcomes, sockets, permits);
-    ReplayEngine engine = new ReplayEngine(channels, sockets, permits, settings, dispatcher);
+    ReplayDispatcher dispatcher =
+        new ReplayDispatcher(queue, config.filterOptions(), outcomes, sockets, permits);
+    ReplayEngine engine = new ReplayEngine(channels, sockets, permits, config, dispatcher);
     engine.dispatcherThread.start();
     return engine;
   }
@@ -137,7 +130,7 @@ public final class ReplayEngine implements AutoCloseable {
     dispatcher.finish();
     dispatcherThread.join();
     if (!permits.awaitNone(
-        settings.timeout().toMillis() + SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+        config.timeout().toMillis() + SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
       log.warn("{} queries still in flight at shutdown: counted as timeouts", inFlight());
       for (ReplaySocketHandler s : sockets) {
         s.timeOutEverything().sync();

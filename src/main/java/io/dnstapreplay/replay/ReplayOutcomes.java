@@ -2,6 +2,7 @@
 package io.dnstapreplay.replay;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.metrics.Metrics;
 import java.util.concurrent.TimeUnit;
 

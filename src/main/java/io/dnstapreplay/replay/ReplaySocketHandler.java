@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.PortUnreachableException;
 import java.util.List;
@@ -33,7 +34,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   /** Timed-out keys remembered per socket to recognise late responses. */
   static final int REMEMBERED_TIMEOUTS = 4096;
 
-  private final ReplaySettings settings;
+  private final ReplayConfig config;
   private final ReplayOutcomes outcomes;
   private final InFlightLimit permits;
   private final int ringSize;
@@ -44,12 +45,12 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   private long lastWarnNanos = Long.MIN_VALUE;
 
   ReplaySocketHandler(
-      ReplaySettings settings, ReplayOutcomes outcomes, InFlightLimit permits, int ringSize) {
-    this.settings = settings;
+      ReplayConfig config, ReplayOutcomes outcomes, InFlightLimit permits, int ringSize) {
+    this.config = config;
     this.outcomes = outcomes;
     this.permits = permits;
     this.ringSize = ringSize;
-    this.table = new InFlightTable<>(settings.timeout().toNanos(), REMEMBERED_TIMEOUTS);
+    this.table = new InFlightTable<>(config.timeout().toNanos(), REMEMBERED_TIMEOUTS);
   }
 
   /** The socket a conflicting query is passed on to. */
@@ -60,7 +61,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    long sweep = settings.sweepNanos();
+    long sweep = config.sweepNanos();
     sweeper = ctx.executor().scheduleAtFixedRate(this::expire, sweep, sweep, TimeUnit.NANOSECONDS);
   }
 
@@ -76,9 +77,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
                 ctx.flush();
               });
     } catch (RejectedExecutionException e) {
-      for (ReplayQuery q : batch) {
-        fail(q);
-      }
+      fail(batch.size());
     }
   }
 
@@ -96,11 +95,11 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     }
     q.sentAtNanos = now;
     PayloadFilter.Decision.Replay r = q.replay;
-    ProxyV2Header.Timespec time = settings.proxyTimespec() ? r.responseTime() : null;
+    ProxyV2Header.Timespec time = config.sendsTimespec() ? r.responseTime() : null;
     int headerLength =
-        settings.proxy() ? ProxyV2Header.length(r.queryAddress().length, time != null) : 0;
+        config.proxy() ? ProxyV2Header.length(r.queryAddress().length, time != null) : 0;
     ByteBuf buf = ctx.alloc().directBuffer(headerLength + r.query().length);
-    if (settings.proxy()) {
+    if (config.proxy()) {
       ProxyV2Header.encode(buf, r.queryAddress(), r.queryPort(), time);
     }
     buf.writeBytes(r.query());
@@ -140,7 +139,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     InFlightTable.Completed<ReplayQuery> c = table.complete(q.key);
     if (c != null && c.value() == q) {
       warn("cannot send a query to the target: {}", cause.toString());
-      fail(q);
+      fail(1);
       sendHeld(c.key());
     }
   }
@@ -152,9 +151,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
       // rather than after the timeout. A target that comes back is used by the next query.
       List<InFlightTable.Completed<ReplayQuery>> all = table.removeAll();
       warn("target port unreachable; {} queries in flight failed", all.size());
-      for (InFlightTable.Completed<ReplayQuery> c : all) {
-        fail(c.value());
-      }
+      fail(all.size());
       for (InFlightTable.Completed<ReplayQuery> c : all) {
         sendHeld(c.key());
       }
@@ -167,7 +164,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
    * Counts every query still here as timed out: at shutdown, once the daemon has waited the
    * timeout, a query without a response has timed out whatever the sweeper's schedule.
    */
-  io.netty.util.concurrent.Future<?> timeOutEverything() {
+  Future<?> timeOutEverything() {
     return ctx.executor()
         .submit(
             () -> {
@@ -181,15 +178,16 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     sweeper.cancel(false);
-    for (ReplayQuery q : table.drain()) {
-      fail(q);
-    }
+    fail(table.drain().size());
     super.channelInactive(ctx);
   }
 
-  private void fail(ReplayQuery q) {
-    outcomes.sendError();
-    permits.release();
+  /** Accounts for queries that were never sent or will never be answered. */
+  private void fail(int queries) {
+    for (int i = 0; i < queries; i++) {
+      outcomes.sendError();
+      permits.release();
+    }
   }
 
   private void sendHeld(QueryKey key) {
@@ -210,10 +208,5 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
 
   private long now() {
     return ctx.executor().ticker().nanoTime();
-  }
-
-  /** Queries in flight on this socket; read on its event loop only. */
-  int inFlight() {
-    return table.size();
   }
 }

@@ -4,7 +4,7 @@ package io.dnstapreplay.tools;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.ProtocolMessageEnum;
 import io.dnstapreplay.dnstap.DnstapProto;
-import io.dnstapreplay.replay.FailureRecord;
+import io.dnstapreplay.failure.FailureRecord;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,10 @@
 package io.dnstapreplay.bench;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
-import io.dnstapreplay.replay.FailureRecord;
 import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.InFlightTable;
 import io.dnstapreplay.replay.PayloadFilter;

@@ -2,14 +2,17 @@
 package io.dnstapreplay.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.replay.IgnoredNetworks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -101,7 +104,7 @@ class ReplayCommandTest {
   void dscp63IsAcceptedUnlikeTheOriginal() {
     Result r = run(with("--dscp", "63"));
     assertEquals(0, r.exit(), r.err());
-    assertEquals(63, r.config().dscp());
+    assertEquals(63, r.config().replay().dscp());
   }
 
   @Test
@@ -110,14 +113,14 @@ class ReplayCommandTest {
     assertEquals(10_000, c.channelCapacity());
     assertEquals(100_000, c.errorCapacity());
     assertEquals(100_000, c.timeoutCapacity());
-    assertEquals(10, c.numSockets());
-    assertEquals(1000, c.maxInFlight());
-    assertEquals(5000, c.timeout().toMillis());
+    assertEquals(10, c.replay().numSockets());
+    assertEquals(1000, c.replay().maxInFlight());
+    assertEquals(5000, c.replay().timeout().toMillis());
     assertEquals(5000, c.matchStatusDelay().toMillis());
     assertEquals(128 * 1024, c.maxFrameSize());
     assertEquals(PosixFilePermissions.fromString("rw-rw----"), c.unixMode());
-    assertNull(c.dscp());
-    assertTrue(c.ignoreQueryNets().isEmpty());
+    assertNull(c.replay().dscp());
+    assertTrue(c.replay().ignoredNets().isEmpty());
     assertTrue(c.matchStatusFiles().isEmpty());
   }
 
@@ -141,8 +144,11 @@ class ReplayCommandTest {
             "--unix-mode",
             "600");
     assertEquals(0, r.exit(), r.err());
-    assertEquals(5302, r.config().dns().getPort());
-    assertEquals(List.of("10.0.0.0/8", "2001:db8::/32"), r.config().ignoreQueryNets());
+    assertEquals(5302, r.config().replay().target().getPort());
+    IgnoredNetworks nets = r.config().replay().ignoredNets();
+    assertTrue(nets.contains(new byte[] {10, 1, 2, 3}));
+    assertTrue(nets.contains(HexFormat.of().parseHex("20010db8000000000000000000000001")));
+    assertFalse(nets.contains(new byte[] {11, 1, 2, 3}));
     assertEquals(2, r.config().matchStatusFiles().size());
     assertEquals(PosixFilePermissions.fromString("rw-------"), r.config().unixMode());
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.replay.IgnoredNetworks;
+import io.dnstapreplay.replay.ReplayConfig;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -45,7 +47,6 @@ class ReplayDaemonStartTest {
 
   private DaemonConfig config(int httpPort, Path unix) {
     return new DaemonConfig(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getLocalPort()),
         new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort),
         unix,
         PosixFilePermissions.fromString("rw-rw----"),
@@ -53,16 +54,18 @@ class ReplayDaemonStartTest {
         100,
         100,
         100,
-        NUM_SOCKETS,
-        100,
-        Duration.ofSeconds(1),
-        false,
-        false,
-        null,
-        false,
         List.of(),
-        List.of(),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        new ReplayConfig(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getLocalPort()),
+            NUM_SOCKETS,
+            null,
+            false,
+            false,
+            Duration.ofSeconds(1),
+            100,
+            false,
+            IgnoredNetworks.none()));
   }
 
   /** UDP sockets (IPv4 or dual-stack IPv6) connected to the target's port. */

@@ -12,7 +12,7 @@ import com.google.protobuf.UnknownFieldSet;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
-import io.dnstapreplay.replay.FailureRecord;
+import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.nio.file.Path;

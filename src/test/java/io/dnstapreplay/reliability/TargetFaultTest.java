@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
-import io.dnstapreplay.replay.FailureRecord;
+import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.net.InetSocketAddress;

@@ -9,6 +9,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.dnstapreplay.report.RecordBuffer;
@@ -120,11 +121,16 @@ class ReplayEngineTest {
             errors::offer,
             timeouts::offer);
     return ReplayEngine.start(
-        target,
-        4,
-        dscp,
-        new ReplaySettings(false, false, Duration.ofSeconds(2), 64),
-        new PayloadFilter.Options(false, IgnoredNetworks.none()),
+        new ReplayConfig(
+            target,
+            4,
+            dscp,
+            false,
+            false,
+            Duration.ofSeconds(2),
+            64,
+            false,
+            IgnoredNetworks.none()),
         outcomes,
         queue,
         group);

@@ -11,6 +11,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
 import io.dnstapreplay.report.RecordBuffer;
@@ -20,6 +21,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.time.Duration;
@@ -43,13 +45,25 @@ class ReplaySocketHandlerTest {
   private EmbeddedChannel channel;
 
   private ReplaySocketHandler handler(boolean proxy, int ringSize) {
-    return new ReplaySocketHandler(
-        new ReplaySettings(proxy, false, TIMEOUT, 10), outcomes, permits, ringSize);
+    return new ReplaySocketHandler(config(proxy, false), outcomes, permits, ringSize);
   }
 
   private ReplaySocketHandler timespecHandler() {
-    return new ReplaySocketHandler(
-        new ReplaySettings(true, true, TIMEOUT, 10), outcomes, permits, 1);
+    return new ReplaySocketHandler(config(true, true), outcomes, permits, 1);
+  }
+
+  /** The handler reads no target: its channel is already connected. */
+  private static ReplayConfig config(boolean proxy, boolean proxyTimespec) {
+    return new ReplayConfig(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 53),
+        1,
+        null,
+        proxy,
+        proxyTimespec,
+        TIMEOUT,
+        10,
+        false,
+        IgnoredNetworks.none());
   }
 
   private EmbeddedChannel open(ReplaySocketHandler h) {

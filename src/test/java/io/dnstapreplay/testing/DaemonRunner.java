@@ -3,6 +3,8 @@ package io.dnstapreplay.testing;
 
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.daemon.ReplayDaemon;
+import io.dnstapreplay.replay.IgnoredNetworks;
+import io.dnstapreplay.replay.ReplayConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -57,7 +59,6 @@ public final class DaemonRunner implements AutoCloseable {
     Path socket = dir.resolve("replay.sock");
     DaemonConfig c =
         new DaemonConfig(
-            s.dns,
             new InetSocketAddress("127.0.0.1", 0),
             socket,
             PosixFilePermissions.fromString("rw-rw----"),
@@ -65,16 +66,18 @@ public final class DaemonRunner implements AutoCloseable {
             s.channelCapacity,
             s.errorCapacity,
             s.timeoutCapacity,
-            s.numSockets,
-            s.maxInFlight,
-            s.timeout,
-            s.proxy,
-            s.proxyTimespec,
-            null,
-            s.ignoreTc,
-            s.ignoreQueryNets,
             s.matchStatusFiles,
-            s.matchStatusDelay);
+            s.matchStatusDelay,
+            new ReplayConfig(
+                s.dns,
+                s.numSockets,
+                null,
+                s.proxy,
+                s.proxyTimespec,
+                s.timeout,
+                s.maxInFlight,
+                s.ignoreTc,
+                IgnoredNetworks.parse(s.ignoreQueryNets)));
     return new DaemonRunner(ReplayDaemon.start(c), socket);
   }
 

@@ -3,10 +3,10 @@ package io.dnstapreplay.tools;
 
 import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.failure.FailureRecord;
+import io.dnstapreplay.failure.FailureRecord.Kind;
 import io.dnstapreplay.framestream.FrameStreamWriter;
 import io.dnstapreplay.framestream.FrameStreams;
-import io.dnstapreplay.replay.FailureRecord;
-import io.dnstapreplay.replay.FailureRecord.Kind;
 import io.dnstapreplay.testing.KnotCapture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

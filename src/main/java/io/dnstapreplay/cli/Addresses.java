@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.daemon;
+package io.dnstapreplay.cli;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -31,8 +32,7 @@ public final class Addresses {
     } else if (host.contains(":")) {
       throw new IllegalArgumentException("'" + s + "': write an IPv6 address as [ADDRESS]:PORT");
     }
-    if (!io.netty.util.NetUtil.isValidIpV4Address(host)
-        && !io.netty.util.NetUtil.isValidIpV6Address(host)) {
+    if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
       throw new IllegalArgumentException("'" + s + "': '" + host + "' is not an IP address");
     }
     int p;

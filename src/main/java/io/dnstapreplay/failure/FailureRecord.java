@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.replay;
+package io.dnstapreplay.failure;
 
 import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto;

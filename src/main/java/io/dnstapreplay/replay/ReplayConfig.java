@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * ReplayConfig is everything the replay stage is told at start-up, validated once by the command
+ * line: where to send, over how many sockets, how to wrap each query, how long to wait and what to
+ * skip. Every replay option walks this one path from the CLI to the code that uses it.
+ *
+ * @param target the nameserver under test
+ * @param numSockets connected UDP sockets to it
+ * @param dscp DSCP code point for outgoing queries (0..63), or null to leave the system default
+ * @param proxy prepend a PROXY v2 header carrying the original client address
+ * @param proxyTimespec add the response-time TLV to that header; has no effect without {@code
+ *     proxy}
+ * @param timeout how long a query waits for its response
+ * @param maxInFlight queries sent and not yet answered or timed out, over all sockets
+ * @param ignoreTc a pair where either response is truncated is not a mismatch
+ * @param ignoredNets clients whose queries are not replayed
+ */
+public record ReplayConfig(
+    InetSocketAddress target,
+    int numSockets,
+    Integer dscp,
+    boolean proxy,
+    boolean proxyTimespec,
+    Duration timeout,
+    int maxInFlight,
+    boolean ignoreTc,
+    IgnoredNetworks ignoredNets) {
+  public ReplayConfig {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(ignoredNets, "ignoredNets");
+  }
+
+  /** The options the payload filter depends on. */
+  public PayloadFilter.Options filterOptions() {
+    return new PayloadFilter.Options(proxy, ignoredNets);
+  }
+
+  /** Whether queries carry the response-time TLV: only inside a PROXY v2 header. */
+  boolean sendsTimespec() {
+    return proxy && proxyTimespec;
+  }
+
+  /** How often expired queries are looked for; the timeout is accurate to this. */
+  long sweepNanos() {
+    long n = timeout.toNanos() / 50;
+    return Math.max(Duration.ofMillis(1).toNanos(), Math.min(n, Duration.ofMillis(100).toNanos()));
+  }
+}
