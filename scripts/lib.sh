@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# Helpers shared by the bin/ launchers, the scripts in scripts/ and the lab (lab/lib.sh sources
+# this). Source it, don't run it; it changes no directory and starts nothing.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAR=$TOP/target/dnstap-replay.jar
+
+die() {
+    echo "${0##*/}: $*" >&2
+    exit 1
+}
+
+step() { printf '\n== %s\n' "$*"; }
+
+# stale FILE SOURCE... -> 0 if FILE is missing or older than a SOURCE or anything under one
+# (a directory's own time changes when a file in it is added, removed or renamed)
+stale() {
+    local file=$1
+    shift
+    [ ! -f "$file" ] || [ -n "$(find "$@" -newer "$file" -print -quit)" ]
+}
+
+# ensure_jar : build JAR when it is stale, so a launcher never runs old code after a git pull
+# or an edit. Maven's output goes to stderr, keeping a tool's stdout clean; a fresh jar costs
+# one find, no Maven.
+ensure_jar() {
+    stale "$JAR" "$TOP/src/main" "$TOP/proto" "$TOP/pom.xml" || return 0
+    echo "building $JAR ..." >&2
+    mvn -B -ntp -q -f "$TOP/pom.xml" package -DskipTests >&2 || die "building $JAR failed"
+}
+
+# metric NAME [LABELS] <SCRAPE -> the value of one series of a Prometheus text scrape read from
+# stdin, as an integer. LABELS is the part between the braces, exactly as the scrape spells
+# it, e.g. metric dnstap_replay_dns_queries_total 'result="timeout"'. A series that is not
+# there is an error (every metric is exported from start-up, so it means a wrong name).
+metric() {
+    local series=$1
+    [ $# -lt 2 ] || series="$1{$2}"
+    awk -v s="$series" '
+        !found && index($0, s " ") == 1 { printf "%.0f\n", $2; found = 1 }
+        END { if (!found) { print "metric: no " s " in the scrape" > "/dev/stderr"; exit 1 } }'
+}
