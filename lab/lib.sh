@@ -23,7 +23,9 @@ PATH=$PATH:/usr/sbin:/sbin
 
 mkdir -p "$LAB_RUN"
 
-die() { echo "lab: $*" >&2; exit 1; }
+# die, shared with the launchers and scripts/
+# shellcheck source=SCRIPTDIR/../scripts/lib.sh
+. "$LAB_DIR/../scripts/lib.sh"
 
 # has_ipv6_loopback -> 0 if ::1 is configured (Knot refuses to start on a missing address)
 has_ipv6_loopback() {
@@ -67,25 +69,30 @@ start_bg() {
         sleep 0.1
     done
     kill -0 "$!" 2>/dev/null && kill -KILL "$!"
-    echo "lab: $name did not start: $*" >&2
+    echo "${0##*/}: $name did not start: $*" >&2
     tail -n 15 "$LAB_RUN/$name.log" >&2 || true
     rm -f "$LAB_RUN/$name.pid" "$LAB_RUN/$name.cmd"
     exit 1
 }
 
-# stop_bg NAME : SIGTERM the recorded process, SIGKILL after STOP_SECONDS; forget it
+# stop_pid PID NAME : SIGTERM PID, SIGKILL after STOP_SECONDS. The caller has checked that
+# PID is the process it means.
+stop_pid() {
+    local pid=$1 name=$2 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < STOP_SECONDS * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    echo "$name: SIGKILL $pid" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# stop_bg NAME : stop_pid the recorded process; forget it
 stop_bg() {
-    local name=$1 pid i
+    local name=$1 pid
     if pid=$(pid_of "$name"); then
-        kill -TERM "$pid" 2>/dev/null || true
-        for ((i = 0; i < STOP_SECONDS * 10; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "$name: SIGKILL $pid" >&2
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
+        stop_pid "$pid" "$name"
         echo "stopped $name pid $pid"
     fi
     rm -f "$LAB_RUN/$name.pid" "$LAB_RUN/$name.cmd"
@@ -93,7 +100,7 @@ stop_bg() {
 
 # fail_start NAME MESSAGE : show the end of NAME's log, stop it, exit non-zero
 fail_start() {
-    echo "lab: $1: $2; last lines of $LAB_RUN/$1.log:" >&2
+    echo "${0##*/}: $1: $2; last lines of $LAB_RUN/$1.log:" >&2
     tail -n 15 "$LAB_RUN/$1.log" >&2 || true
     stop_bg "$1" >/dev/null
     exit 1
