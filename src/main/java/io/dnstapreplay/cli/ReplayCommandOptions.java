@@ -88,8 +88,17 @@ final class ReplayCommandOptions {
       names = "--max-in-flight",
       paramLabel = "N",
       defaultValue = "1000",
-      description = "Queries in flight at once over all sockets (default: ${DEFAULT-VALUE}).")
+      description =
+          "Most queries in flight at once over all sockets; the adaptive window stays below it"
+              + " (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
+
+  @Option(
+      names = "--fixed-window",
+      description =
+          "Keep --max-in-flight queries in flight whatever the target's round-trip time, instead"
+              + " of the adaptive window.")
+  boolean fixedWindow;
 
   @Option(
       names = "--timeout",
@@ -189,6 +198,7 @@ final class ReplayCommandOptions {
             proxyTimespec,
             Duration.ofMillis(timeoutMillis),
             maxInFlight,
+            !fixedWindow,
             ignoreTc,
             ignoredNets);
     return new DaemonConfig(

@@ -102,6 +102,14 @@ public final class ReplayDaemon implements AutoCloseable {
             metrics, matchSwitch, c.replay().ignoreTc(), errors::offer, timeouts::offer);
     engine = ReplayEngine.start(c.replay(), outcomes, queue, udpGroup);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
+    metrics.gauge(
+        "dns_window",
+        "Queries allowed in flight now: the congestion window, or --max-in-flight when fixed",
+        engine::window);
+    metrics.gauge(
+        "dns_min_rtt_seconds",
+        "Smallest round-trip time to the target in the last 10 to 20 s (0 before any response)",
+        engine::minRttSeconds);
     try {
       http = HttpServer.bind(c.http(), ioGroup, metrics, errors, timeouts);
     } catch (IOException e) {

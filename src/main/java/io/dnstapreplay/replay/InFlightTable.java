@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * InFlightTable lets one UDP socket carry many queries at once, where the original sent one and
@@ -145,6 +146,18 @@ public final class InFlightTable<V> {
   public Miss miss(QueryKey response, long now) {
     dropRememberedBefore(now);
     return response != null && timedOut.containsKey(response) ? Miss.LATE : Miss.UNKNOWN;
+  }
+
+  /**
+   * Calls {@code action} for each query in flight that was added before {@code time}, oldest first.
+   */
+  public void forEachAddedBefore(long time, Consumer<V> action) {
+    for (Entry<V> e : inFlight.values()) {
+      if (e.deadline - timeoutNanos - time >= 0) {
+        break;
+      }
+      action.accept(e.value);
+    }
   }
 
   /** Removes every query whose deadline has passed, oldest first, and remembers their keys. */

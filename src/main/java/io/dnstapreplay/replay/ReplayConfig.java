@@ -17,7 +17,10 @@ import java.util.Objects;
  * @param proxyTimespec add the response-time TLV to that header; has no effect without {@code
  *     proxy}
  * @param timeout how long a query waits for its response
- * @param maxInFlight queries sent and not yet answered or timed out, over all sockets
+ * @param maxInFlight queries sent and not yet answered or timed out, over all sockets: the upper
+ *     bound of the congestion window, or the fixed window
+ * @param adaptiveWindow whether a {@link CongestionWindow} keeps the queries in flight below {@code
+ *     maxInFlight} as the target's round-trip time requires
  * @param ignoreTc a pair where either response is truncated is not a mismatch
  * @param ignoredNets clients whose queries are not replayed
  */
@@ -29,6 +32,7 @@ public record ReplayConfig(
     boolean proxyTimespec,
     Duration timeout,
     int maxInFlight,
+    boolean adaptiveWindow,
     boolean ignoreTc,
     IgnoredNetworks ignoredNets) {
   public ReplayConfig {

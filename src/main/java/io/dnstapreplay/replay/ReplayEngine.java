@@ -70,7 +70,9 @@ public final class ReplayEngine implements AutoCloseable {
     int numSockets = config.numSockets();
     InFlightLimit permits =
         new InFlightLimit(
-            config.maxInFlight(), Math.min(config.maxInFlight(), ReplayDispatcher.BATCH));
+            config.maxInFlight(),
+            Math.min(config.maxInFlight(), ReplayDispatcher.BATCH),
+            config.adaptiveWindow());
     List<Channel> channels = new ArrayList<>(numSockets);
     List<ReplaySocketHandler> sockets = new ArrayList<>(numSockets);
     try {
@@ -119,6 +121,16 @@ public final class ReplayEngine implements AutoCloseable {
   /** Queries sent and not yet answered, timed out or failed. */
   public int inFlight() {
     return permits.inFlight();
+  }
+
+  /** Queries allowed in flight now: the congestion window, or {@code --max-in-flight}. */
+  public int window() {
+    return permits.limit();
+  }
+
+  /** The smallest round-trip time of the last 10 to 20 s, in seconds; 0 before any response. */
+  public double minRttSeconds() {
+    return Math.max(0, permits.baseRttNanos()) / 1e9;
   }
 
   /**

@@ -15,6 +15,9 @@ final class ReplayQuery {
   long sentAtNanos;
   int hops;
 
+  /** Unanswered for so long that it no longer counts against the congestion window. */
+  boolean presumedLost;
+
   ReplayQuery(Dnstap original, PayloadFilter.Decision.Replay replay, QueryKey key) {
     this.original = original;
     this.replay = replay;

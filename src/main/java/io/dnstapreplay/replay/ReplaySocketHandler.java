@@ -77,7 +77,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
                 ctx.flush();
               });
     } catch (RejectedExecutionException e) {
-      fail(batch.size());
+      batch.forEach(this::fail);
     }
   }
 
@@ -122,24 +122,34 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
       outcomes.unmatched(table.miss(key, now));
       return;
     }
-    outcomes.response(c.value(), response, now - c.value().sentAtNanos);
-    permits.release();
+    long rtt = now - c.value().sentAtNanos;
+    outcomes.response(c.value(), response, rtt);
+    permits.answered(rtt, now, !c.value().presumedLost);
     sendHeld(c.key());
   }
 
   private void expire() {
-    for (InFlightTable.Completed<ReplayQuery> c : table.expire(now())) {
+    long now = now();
+    for (InFlightTable.Completed<ReplayQuery> c : table.expire(now)) {
       outcomes.timeout(c.value());
-      permits.release();
+      permits.lost(c.value().sentAtNanos, !c.value().presumedLost);
       sendHeld(c.key());
     }
+    table.forEachAddedBefore(
+        now - permits.presumeLostAfterNanos(),
+        q -> {
+          if (!q.presumedLost) {
+            q.presumedLost = true;
+            permits.presumeLost();
+          }
+        });
   }
 
   private void onSendFailure(ReplayQuery q, Throwable cause) {
     InFlightTable.Completed<ReplayQuery> c = table.complete(q.key);
     if (c != null && c.value() == q) {
       warn("cannot send a query to the target: {}", cause.toString());
-      fail(1);
+      fail(q);
       sendHeld(c.key());
     }
   }
@@ -151,7 +161,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
       // rather than after the timeout. A target that comes back is used by the next query.
       List<InFlightTable.Completed<ReplayQuery>> all = table.removeAll();
       warn("target port unreachable; {} queries in flight failed", all.size());
-      fail(all.size());
+      all.forEach(c -> fail(c.value()));
       for (InFlightTable.Completed<ReplayQuery> c : all) {
         sendHeld(c.key());
       }
@@ -170,7 +180,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
             () -> {
               for (ReplayQuery q : table.drain()) {
                 outcomes.timeout(q);
-                permits.release();
+                permits.release(!q.presumedLost);
               }
             });
   }
@@ -178,16 +188,17 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     sweeper.cancel(false);
-    fail(table.drain().size());
+    table.drain().forEach(this::fail);
     super.channelInactive(ctx);
   }
 
-  /** Accounts for queries that were never sent or will never be answered. */
-  private void fail(int queries) {
-    for (int i = 0; i < queries; i++) {
-      outcomes.sendError();
-      permits.release();
-    }
+  /**
+   * Accounts for queries that could not be sent, were refused (ICMP) or were in flight when the
+   * socket closed: none of it says the target is congested.
+   */
+  private void fail(ReplayQuery q) {
+    outcomes.sendError();
+    permits.release(!q.presumedLost);
   }
 
   private void sendHeld(QueryKey key) {

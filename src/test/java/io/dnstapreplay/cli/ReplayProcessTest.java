@@ -186,7 +186,8 @@ class ReplayProcessTest {
     AtomicInteger received = new AtomicInteger();
     Thread sink = new Thread(() -> countDatagrams(received), "never-answering-target");
     sink.start();
-    DaemonProcess p = start("--timeout", Long.toString(timeoutMillis));
+    // a fixed window puts every query in flight at once: the test is about their drain
+    DaemonProcess p = start("--timeout", Long.toString(timeoutMillis), "--fixed-window");
     int port = httpPort(p);
     p.awaitLine(ReplayProcessTest::isListening, START_LIMIT);
 

@@ -64,6 +64,7 @@ class ReplayDaemonStartTest {
             false,
             Duration.ofSeconds(1),
             100,
+            true,
             false,
             IgnoredNetworks.none()));
   }

@@ -44,6 +44,7 @@ class ShutdownDrainTest {
       DaemonRunner.Settings s = new DaemonRunner.Settings();
       s.dns = (InetSocketAddress) silent.getLocalSocketAddress();
       s.timeout = TIMEOUT;
+      s.fixedWindow = true; // every query in flight at once, as the test is about their drain
       DaemonRunner d = DaemonRunner.start(dir, s);
       try {
         FrameStreamSender.send(d.socket(), FrameStreamSender.readFile(KnotCapture.path()));

@@ -36,12 +36,12 @@ class InFlightLimitTest {
     waiter.start();
     awaitWaiting(waiter);
     for (int i = 0; i < 3; i++) {
-      limit.release();
+      limit.release(true);
     }
     Thread.sleep(100);
     assertFalse(got.isDone(), "three free permits are fewer than the wake-up mark");
     assertEquals(Thread.State.WAITING, waiter.getState());
-    limit.release();
+    limit.release(true);
     assertEquals(4, got.get(5, TimeUnit.SECONDS));
     assertEquals(10, limit.inFlight());
   }
@@ -60,8 +60,8 @@ class InFlightLimitTest {
     assertFalse(limit.awaitNone(10, TimeUnit.MILLISECONDS));
     CompletableFuture.runAsync(
         () -> {
-          limit.release();
-          limit.release();
+          limit.release(true);
+          limit.release(true);
         });
     assertTrue(limit.awaitNone(5, TimeUnit.SECONDS));
   }
@@ -82,7 +82,7 @@ class InFlightLimitTest {
                   try {
                     int n = taken.take();
                     for (int i = 0; i < n; i++) {
-                      limit.release();
+                      limit.release(true);
                     }
                     done += n;
                   } catch (InterruptedException e) {

@@ -129,6 +129,7 @@ class ReplayEngineTest {
             false,
             Duration.ofSeconds(2),
             64,
+            true,
             false,
             IgnoredNetworks.none()),
         outcomes,

@@ -62,6 +62,7 @@ class ReplaySocketHandlerTest {
         proxyTimespec,
         TIMEOUT,
         10,
+        true,
         false,
         IgnoredNetworks.none());
   }

@@ -48,6 +48,7 @@ public final class DaemonRunner implements AutoCloseable {
     public int timeoutCapacity = 100_000;
     public int numSockets = 10;
     public int maxInFlight = 1_000;
+    public boolean fixedWindow;
     public Duration timeout = Duration.ofSeconds(1);
     public List<String> ignoreQueryNets = new ArrayList<>();
     public List<Path> matchStatusFiles = new ArrayList<>();
@@ -76,6 +77,7 @@ public final class DaemonRunner implements AutoCloseable {
                 s.proxyTimespec,
                 s.timeout,
                 s.maxInFlight,
+                !s.fixedWindow,
                 s.ignoreTc,
                 IgnoredNetworks.parse(s.ignoreQueryNets)));
     return new DaemonRunner(ReplayDaemon.start(c), socket);
