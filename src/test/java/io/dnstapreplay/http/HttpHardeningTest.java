@@ -9,6 +9,7 @@ import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
+import io.dnstapreplay.testing.Await;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.Test;
 class HttpHardeningTest {
   private static final Duration IDLE = Duration.ofMillis(500);
   private static final int READ_TIMEOUT_MILLIS = 10_000;
+  private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final Metrics metrics = new Metrics();
   private final RecordBuffer errors = new RecordBuffer(100_000);
@@ -103,19 +105,8 @@ class HttpHardeningTest {
       s.setSoTimeout(READ_TIMEOUT_MILLIS);
       s.getOutputStream()
           .write("GET /errors HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (delivered() == 0) {
-        assertTrue(System.nanoTime() < deadline, "the drain never started");
-        Thread.sleep(10);
-      }
-      Thread.sleep(4 * IDLE.toMillis());
-      assertEquals(
-          total,
-          errors.size() + delivered(),
-          "records held by a stalled client: buffered "
-              + errors.size()
-              + ", delivered "
-              + delivered());
+      Await.until(() -> delivered() > 0, WAIT, () -> "the drain never started");
+      awaitAllRecordsAccountedFor(total);
       assertTrue(errors.size() > 0, "the client read nothing, so most records are still here");
       assertTrue(readToEnd(s.getInputStream()) >= 0, "the server closed the connection");
     }
@@ -283,11 +274,19 @@ class HttpHardeningTest {
       }
       readToEnd(s.getInputStream());
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (errors.size() + delivered() != total) {
-      assertTrue(System.nanoTime() < deadline, "records lost: " + errors.size() + delivered());
-      Thread.sleep(20);
-    }
+    awaitAllRecordsAccountedFor(total);
+  }
+
+  /**
+   * Waits until each of {@code total} records is either back in the buffer or delivered, in two
+   * readings in a row: a drain in progress holds its current chunk, which is in neither.
+   */
+  private void awaitAllRecordsAccountedFor(int total) throws Exception {
+    Await.settled(
+        () -> List.of((double) errors.size(), delivered()),
+        r -> r.get(0) + r.get(1) == total,
+        WAIT,
+        "records buffered and delivered (" + total + " in all)");
   }
 
   /** Many drains at once share the records: each exactly once, none lost. */

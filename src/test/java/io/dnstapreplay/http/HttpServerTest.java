@@ -10,6 +10,7 @@ import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
+import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.Scrape;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -26,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -203,10 +205,13 @@ class HttpServerTest {
       s.getInputStream().readNBytes(1 << 20);
     }
     double delivered =
-        awaitStable(
+        Await.settled(
             () ->
                 new Scrape(metrics.scrape())
-                    .result("dnstap_replay_channel_error_rx_total", "success"));
+                    .result("dnstap_replay_channel_error_rx_total", "success"),
+            d -> true,
+            Duration.ofSeconds(10),
+            "records delivered before the hang-up");
     assertTrue(delivered < total, "the hang-up must have cut the drain short");
     List<byte[]> rest = frames(send("GET", "/errors").body());
     assertEquals(total, delivered + rest.size());
@@ -221,18 +226,5 @@ class HttpServerTest {
   void oversizedRequestLineIsRefused() throws Exception {
     HttpResponse<byte[]> r = send("GET", "/metrics?" + "a".repeat(HttpServer.MAX_INITIAL_LINE));
     assertTrue(r.statusCode() >= 400, "status " + r.statusCode());
-  }
-
-  private static double awaitStable(java.util.function.DoubleSupplier value) throws Exception {
-    double last = -1;
-    for (int i = 0; i < 200; i++) {
-      double v = value.getAsDouble();
-      if (v == last) {
-        return v;
-      }
-      last = v;
-      Thread.sleep(50);
-    }
-    throw new AssertionError("value kept changing: " + last);
   }
 }
