@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.reliability;
 
-import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
-import static io.dnstapreplay.reliability.ReplayRig.QUERIES;
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.QUERIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UdpResponder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +55,8 @@ class LoadAccountingTest {
             reply.send(logged);
           }
         };
-    try (ReplayRig rig =
-            ReplayRig.start(
+    try (DaemonRunner daemon =
+            DaemonRunner.start(
                 dir,
                 mixed,
                 s -> {
@@ -60,11 +64,11 @@ class LoadAccountingTest {
                   s.maxInFlight = MAX_IN_FLIGHT;
                   s.timeout = Duration.ofSeconds(2);
                 });
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
+        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
       c.send(frames);
       c.stop();
-      Scrape m = rig.awaitPayloads(PAYLOADS);
-      ReplayRig.assertQueriesBalance(m, PAYLOADS);
+      Scrape m = daemon.awaitPayloads(PAYLOADS);
+      Accounting.assertQueriesBalance(m, PAYLOADS);
       int matched = PAYLOADS / 20 * MATCHED_TWENTIETHS;
       int mismatched = PAYLOADS / 20 * MISMATCHED_TWENTIETHS;
       assertEquals(matched, m.result(COMPARISONS, "matched"), m.toString());
@@ -74,7 +78,7 @@ class LoadAccountingTest {
       assertEquals(
           mismatched - ERROR_CAPACITY, m.result("dnstap_replay_channel_error_tx_total", "error"));
       assertEquals(ERROR_CAPACITY, m.result("dnstap_replay_errors_buffered", null));
-      assertEquals(ERROR_CAPACITY, rig.drain("/errors").size());
+      assertEquals(ERROR_CAPACITY, daemon.drain("/errors").size());
     }
   }
 }
