@@ -10,10 +10,7 @@ import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
 import io.dnstapreplay.testing.Await;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -23,7 +20,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -56,21 +52,16 @@ class HttpHardeningTest {
   private final Metrics metrics = new Metrics();
   private final RecordBuffer errors = new RecordBuffer(100_000);
   private final RecordBuffer timeouts = new RecordBuffer(10);
-  private EventLoopGroup group;
-  private HttpServer server;
+  private LoopbackHttpServer server;
 
   @BeforeEach
   void start() throws IOException {
-    group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    server =
-        HttpServer.bind(
-            new InetSocketAddress("127.0.0.1", 0), group, metrics, errors, timeouts, IDLE);
+    server = LoopbackHttpServer.start(metrics, errors, timeouts, IDLE);
   }
 
   @AfterEach
   void stop() {
     server.close();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   private Socket connect() throws IOException {

@@ -12,14 +12,10 @@ import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
 import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.Scrape;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,20 +41,16 @@ class HttpServerTest {
   private final RecordBuffer errors = new RecordBuffer(200_000);
   private final RecordBuffer timeouts = new RecordBuffer(10);
   private final HttpClient client = HttpClient.newHttpClient();
-  private EventLoopGroup group;
-  private HttpServer server;
+  private LoopbackHttpServer server;
 
   @BeforeEach
   void start() throws IOException {
-    group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    server =
-        HttpServer.bind(new InetSocketAddress("127.0.0.1", 0), group, metrics, errors, timeouts);
+    server = LoopbackHttpServer.start(metrics, errors, timeouts, HttpServer.IDLE);
   }
 
   @AfterEach
   void stop() {
     server.close();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   private URI uri(String path) {
