@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dnstapreplay.testing.Accounting;
 import io.dnstapreplay.testing.DaemonRunner;
-import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.testing.UdpResponder;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadAccountingTest {
   private static final int PAYLOADS = 20_000;
   private static final int ERROR_CAPACITY = 1_000;
-  private static final int RA_BIT = 0x80;
   private static final int MATCHED_TWENTIETHS = 10;
   private static final int MISMATCHED_TWENTIETHS = 9;
 
@@ -51,23 +49,19 @@ class LoadAccountingTest {
           if (n % 20 < MATCHED_TWENTIETHS) {
             reply.send(logged);
           } else if (n % 20 < MATCHED_TWENTIETHS + MISMATCHED_TWENTIETHS) {
-            logged[3] ^= (byte) RA_BIT;
-            reply.send(logged);
+            reply.send(UdpResponder.mismatching(logged));
           }
         };
     try (DaemonRunner daemon =
-            DaemonRunner.start(
-                dir,
-                mixed,
-                s -> {
-                  s.errorCapacity = ERROR_CAPACITY;
-                  s.maxInFlight = MAX_IN_FLIGHT;
-                  s.timeout = Duration.ofSeconds(2);
-                });
-        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
-      c.send(frames);
-      c.stop();
-      Scrape m = daemon.awaitPayloads(PAYLOADS);
+        DaemonRunner.start(
+            dir,
+            mixed,
+            s -> {
+              s.errorCapacity = ERROR_CAPACITY;
+              s.maxInFlight = MAX_IN_FLIGHT;
+              s.timeout = Duration.ofSeconds(2);
+            })) {
+      Scrape m = daemon.replay(frames, PAYLOADS);
       Accounting.assertQueriesBalance(m, PAYLOADS);
       int matched = PAYLOADS / 20 * MATCHED_TWENTIETHS;
       int mismatched = PAYLOADS / 20 * MISMATCHED_TWENTIETHS;

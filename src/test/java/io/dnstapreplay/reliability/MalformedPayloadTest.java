@@ -86,12 +86,9 @@ class MalformedPayloadTest {
     frames.add(Dnstap.newBuilder().setType(Dnstap.Type.MESSAGE).build().toByteArray());
     frames.add(frame(ok));
 
-    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir);
-        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
-      c.send(frames);
-      c.stop();
+    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir)) {
       int authResponses = frames.size() - 2;
-      Scrape m = daemon.awaitPayloads(authResponses);
+      Scrape m = daemon.replay(frames, authResponses);
       assertEquals(missingField.size() + 2 + 1, m.result(PAYLOADS, "error"));
       assertEquals(skipped.size() + 1, m.result(PAYLOADS, "success"));
       assertEquals(

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.testing.Accounting;
 import io.dnstapreplay.testing.DaemonRunner;
-import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.testing.UdpResponder;
@@ -32,9 +31,6 @@ class OverloadTest {
   private static final int MAX_IN_FLIGHT = 8;
   private static final int BUFFER = 10;
   private static final int COPIES = 5;
-
-  /** Flipping "recursion available" makes a mismatch that still answers the query (same key). */
-  private static final int RA_BIT = 0x80;
 
   @TempDir Path dir;
 
@@ -96,25 +92,23 @@ class OverloadTest {
     Map<String, byte[]> logged = KnotCapture.responses();
     UdpResponder.Policy slowAndWrong =
         (q, reply) -> {
-          byte[] r = logged.get(KnotCapture.key(q.client(), q.message())).clone();
-          r[3] ^= RA_BIT;
-          reply.sendAfter(r, 5);
+          byte[] r = logged.get(KnotCapture.key(q.client(), q.message()));
+          reply.sendAfter(UdpResponder.mismatching(r), 5);
         };
     List<byte[]> frames = copies(COPIES);
     int udp = COPIES * KnotCapture.UDP;
     try (DaemonRunner daemon =
-            DaemonRunner.start(
-                dir,
-                slowAndWrong,
-                s -> {
-                  s.proxy = true;
-                  s.channelCapacity = QUEUE;
-                  s.maxInFlight = MAX_IN_FLIGHT;
-                  s.numSockets = 2;
-                  s.errorCapacity = BUFFER;
-                  s.timeout = Duration.ofSeconds(2);
-                });
-        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
+        DaemonRunner.start(
+            dir,
+            slowAndWrong,
+            s -> {
+              s.proxy = true;
+              s.channelCapacity = QUEUE;
+              s.maxInFlight = MAX_IN_FLIGHT;
+              s.numSockets = 2;
+              s.errorCapacity = BUFFER;
+              s.timeout = Duration.ofSeconds(2);
+            })) {
       Scrape m;
       try (GaugeSampler g =
           new GaugeSampler(
@@ -123,9 +117,7 @@ class OverloadTest {
               "dnstap_replay_queue_depth",
               Accounting.IN_FLIGHT,
               "dnstap_replay_errors_buffered")) {
-        c.send(frames);
-        c.stop();
-        m = daemon.awaitPayloads(frames.size());
+        m = daemon.replay(frames, frames.size());
         g.stop();
         assertEquals(1, g.max("dnstap_replay_queue_paused_connections"), "reading paused");
         assertTrue(g.max("dnstap_replay_queue_depth") <= QUEUE);
@@ -147,18 +139,15 @@ class OverloadTest {
   @Test
   void timeoutsBeyondTheBufferAreCountedAsDropped() throws Exception {
     try (DaemonRunner daemon =
-            DaemonRunner.start(
-                dir,
-                UdpResponder.silent(),
-                s -> {
-                  s.timeout = Duration.ofMillis(100);
-                  s.maxInFlight = 64;
-                  s.timeoutCapacity = BUFFER;
-                });
-        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
-      c.send(KnotCapture.frames());
-      c.stop();
-      Scrape m = daemon.awaitPayloads(KnotCapture.FRAMES);
+        DaemonRunner.start(
+            dir,
+            UdpResponder.silent(),
+            s -> {
+              s.timeout = Duration.ofMillis(100);
+              s.maxInFlight = 64;
+              s.timeoutCapacity = BUFFER;
+            })) {
+      Scrape m = daemon.replay(KnotCapture.frames(), KnotCapture.FRAMES);
       Accounting.assertQueriesBalance(m, KnotCapture.UDP);
       assertEquals(KnotCapture.UDP, m.result(QUERIES, "timeout"));
       assertEquals(BUFFER, m.result("dnstap_replay_channel_timeout_tx_total", "success"));

@@ -41,11 +41,8 @@ class TargetFaultTest {
   void closedTargetPortFailsQueriesAsErrors() throws Exception {
     InetSocketAddress closed = closedPort();
     try (DaemonRunner daemon =
-            DaemonRunner.start(dir, closed, s -> s.timeout = DaemonRunner.SHORT_TIMEOUT);
-        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
-      c.send(KnotCapture.frames());
-      c.stop();
-      Scrape m = daemon.awaitPayloads(KnotCapture.FRAMES);
+        DaemonRunner.start(dir, closed, s -> s.timeout = DaemonRunner.SHORT_TIMEOUT)) {
+      Scrape m = daemon.replay(KnotCapture.frames(), KnotCapture.FRAMES);
       Accounting.assertQueriesBalance(m, KnotCapture.UDP);
       assertTrue(m.result(QUERIES, "error") > 0, "port unreachable must show as errors");
       assertEquals(0, m.result(QUERIES, "success"));
@@ -55,11 +52,8 @@ class TargetFaultTest {
 
   @Test
   void targetDroppingEverythingTimesEachQueryOutOnce() throws Exception {
-    try (DaemonRunner daemon = DaemonRunner.start(dir, UdpResponder.silent(), s -> {});
-        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
-      c.send(KnotCapture.frames());
-      c.stop();
-      Scrape m = daemon.awaitPayloads(KnotCapture.FRAMES);
+    try (DaemonRunner daemon = DaemonRunner.start(dir, UdpResponder.silent(), s -> {})) {
+      Scrape m = daemon.replay(KnotCapture.frames(), KnotCapture.FRAMES);
       Accounting.assertQueriesBalance(m, KnotCapture.UDP);
       assertEquals(KnotCapture.UDP, m.result(QUERIES, "timeout"));
       assertEquals(KnotCapture.UDP, daemon.target().receivedCount());

@@ -174,6 +174,15 @@ public final class DaemonRunner implements AutoCloseable {
         m -> Accounting.payloads(m) == payloads && m.result(Accounting.IN_FLIGHT, null) == 0);
   }
 
+  /**
+   * Sends {@code frames} in one Frame Streams session and waits until {@code payloads} of them have
+   * an outcome (see {@link #awaitPayloads}).
+   */
+  public Scrape replay(List<byte[]> frames, long payloads) throws Exception {
+    FrameStreamSender.sendSession(socket, frames);
+    return awaitPayloads(payloads);
+  }
+
   /** GET a path of the HTTP server. */
   public HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
     return client.send(request(path), HttpResponse.BodyHandlers.ofByteArray());

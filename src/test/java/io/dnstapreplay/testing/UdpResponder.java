@@ -33,6 +33,7 @@ public final class UdpResponder implements AutoCloseable {
   private static final int BUFFER_BYTES = 4 << 20;
   private static final byte[] PROXY_SIGNATURE = HexFormat.of().parseHex("0d0a0d0a000d0a515549540a");
   private static final int QR_BIT = 0x80;
+  private static final int RA_BIT = 0x80;
   private static final byte PADDING = 0x5a;
 
   /** What the responder does with one query. */
@@ -144,6 +145,16 @@ public final class UdpResponder implements AutoCloseable {
       r[2] |= (byte) QR_BIT;
     }
     Arrays.fill(r, query.length, r.length, PADDING);
+    return r;
+  }
+
+  /**
+   * A copy of {@code response} with "recursion available" flipped: a mismatch that still answers
+   * its query, having the same ID and question.
+   */
+  public static byte[] mismatching(byte[] response) {
+    byte[] r = response.clone();
+    r[3] ^= (byte) RA_BIT;
     return r;
   }
 
