@@ -63,7 +63,6 @@ public final class DaemonRunner implements AutoCloseable {
 
   /** Settings a test changes before starting; defaults are the CLI's, with a 1 s timeout. */
   public static final class Settings {
-    private InetSocketAddress dns;
     public boolean proxy;
     public boolean proxyTimespec;
     public boolean ignoreTc;
@@ -83,9 +82,8 @@ public final class DaemonRunner implements AutoCloseable {
   public static DaemonRunner start(Path dir, InetSocketAddress dns, Consumer<Settings> settings)
       throws IOException {
     Settings s = new Settings();
-    s.dns = dns;
     settings.accept(s);
-    return start(dir, s, null);
+    return start(dir, dns, s, null);
   }
 
   /**
@@ -97,10 +95,9 @@ public final class DaemonRunner implements AutoCloseable {
     UdpResponder target = UdpResponder.start(policy);
     try {
       Settings s = new Settings();
-      s.dns = target.address();
       s.timeout = SHORT_TIMEOUT;
       settings.accept(s);
-      return start(dir, s, target);
+      return start(dir, target.address(), s, target);
     } catch (IOException | RuntimeException e) {
       target.close();
       throw e;
@@ -115,7 +112,8 @@ public final class DaemonRunner implements AutoCloseable {
     return start(dir, UdpResponder.logged(KnotCapture.responses()), s -> s.proxy = true);
   }
 
-  private static DaemonRunner start(Path dir, Settings s, UdpResponder target) throws IOException {
+  private static DaemonRunner start(
+      Path dir, InetSocketAddress dns, Settings s, UdpResponder target) throws IOException {
     Path socket = dir.resolve("replay.sock");
     DaemonConfig c =
         new DaemonConfig(
@@ -129,7 +127,7 @@ public final class DaemonRunner implements AutoCloseable {
             s.matchStatusFiles,
             s.matchStatusDelay,
             new ReplayConfig(
-                s.dns,
+                dns,
                 s.numSockets,
                 null,
                 s.proxy,
