@@ -20,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -280,7 +281,11 @@ class HttpHardeningTest {
         "records buffered and delivered (" + total + " in all)");
   }
 
-  /** Many drains at once share the records: each exactly once, none lost. */
+  /**
+   * Many drains at once share the records: each exactly once, none lost. On a server with the
+   * production idle timeout: 64 clients on one busy machine can leave a drain unread for longer
+   * than this class's short one, and an idle close is not what this test is about.
+   */
   @Test
   void manyParallelDrainsShareTheRecordsExactlyOnce() throws Exception {
     int total = 50_000;
@@ -288,8 +293,18 @@ class HttpHardeningTest {
     for (int i = 0; i < total; i++) {
       errors.offer(record(i));
     }
+    try (LoopbackHttpServer patient =
+        LoopbackHttpServer.start(metrics, errors, timeouts, HttpServer.IDLE)) {
+      drainInParallel(patient.localAddress(), total, drains);
+    }
+    assertEquals(total, delivered());
+    assertEquals(0, errors.size());
+  }
+
+  private static void drainInParallel(InetSocketAddress server, int total, int drains)
+      throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    URI uri = URI.create("http://127.0.0.1:" + server.localAddress().getPort() + Routes.ERRORS);
+    URI uri = URI.create("http://127.0.0.1:" + server.getPort() + Routes.ERRORS);
     List<CompletableFuture<HttpResponse<byte[]>>> responses = new ArrayList<>();
     for (int i = 0; i < drains; i++) {
       responses.add(
@@ -313,8 +328,6 @@ class HttpHardeningTest {
       }
     }
     assertEquals(total, count);
-    assertEquals(total, delivered());
-    assertEquals(0, errors.size());
   }
 
   /** Reads until the server closes; returns the bytes read, failing if it never closes. */
