@@ -4,9 +4,10 @@ package io.dnstapreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.testing.KnotCapture;
-import io.dnstapreplay.tools.FakeDnsServer;
+import io.dnstapreplay.testing.UdpResponder;
 import io.dnstapreplay.tools.ToolsFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,9 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InjectCommandTest {
-  /** Length of the PROXY v2 header for an IPv4 client. */
-  private static final int IPV4_PROXY = 28;
-
   @TempDir Path dir;
 
   private record Result(int exit, String out, String err) {}
@@ -59,14 +57,14 @@ class InjectCommandTest {
   void sendsEveryQueryOfTheCaptureAndSummarises() throws Exception {
     Path tap = dir.resolve("knot.tap");
     Files.write(tap, KnotCapture.bytes());
-    try (FakeDnsServer server = FakeDnsServer.echo()) {
+    try (UdpResponder server = UdpResponder.start(UdpResponder.echo())) {
       Result r = run(InputStream.nullInputStream(), "-r", tap.toString(), "--dns", address(server));
       assertEquals(new Result(0, summary(331, 331, 0, 0, 0), ""), r);
       assertEquals(KnotCapture.FRAMES, server.received().size());
       for (int i = 0; i < KnotCapture.FRAMES; i++) {
         assertEquals(
             ToolsFixtures.captureMessage(i).getMessage().getQueryMessage(),
-            com.google.protobuf.ByteString.copyFrom(server.received().get(i)),
+            ByteString.copyFrom(server.received().get(i)),
             "query " + i);
       }
     }
@@ -82,13 +80,13 @@ class InjectCommandTest {
     DnstapProto.Dnstap noMessage = whoami.toBuilder().clearMessage().build();
     byte[] tap = ToolsFixtures.tapOf(whoami, noPort, noQuery, noMessage, whoami);
     int[] seen = {0};
-    try (FakeDnsServer server =
-        new FakeDnsServer(
-            q ->
-                seen[0]++ == 0
-                    ? List.of()
-                    : List.of(
-                        FakeDnsServer.response(Arrays.copyOfRange(q, IPV4_PROXY, q.length))))) {
+    try (UdpResponder server =
+        UdpResponder.start(
+            (q, reply) -> {
+              if (seen[0]++ > 0) {
+                reply.send(UdpResponder.echoed(q.message(), 0));
+              }
+            })) {
       Result r =
           run(
               new ByteArrayInputStream(tap),
@@ -102,7 +100,7 @@ class InjectCommandTest {
               "-vv");
       byte[] query = whoami.getMessage().getQueryMessage().toByteArray();
       String hex = HexFormat.of().formatHex(query);
-      String answer = HexFormat.of().formatHex(FakeDnsServer.response(query));
+      String answer = HexFormat.of().formatHex(UdpResponder.echoed(query, 0));
       assertEquals(
           new Result(
               0,
@@ -118,7 +116,7 @@ class InjectCommandTest {
     int cut = 42 + 4 + frames.get(0).length + 4 + frames.get(1).length + 2;
     Path tap = dir.resolve("cut.tap");
     Files.write(tap, Arrays.copyOf(KnotCapture.bytes(), cut));
-    try (FakeDnsServer server = FakeDnsServer.echo()) {
+    try (UdpResponder server = UdpResponder.start(UdpResponder.echo())) {
       Result r = run(InputStream.nullInputStream(), "-r", tap.toString(), "--dns", address(server));
       assertEquals(1, r.exit());
       assertEquals(summary(2, 2, 0, 0, 0), r.out());
@@ -157,7 +155,7 @@ class InjectCommandTest {
     }
   }
 
-  private static String address(FakeDnsServer server) {
+  private static String address(UdpResponder server) {
     return "127.0.0.1:" + server.address().getPort();
   }
 }

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.DaemonProcess;
 import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,7 +26,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +50,7 @@ class ReplayProcessTest {
   @TempDir Path dir;
   private Path socket;
   private Path stderr;
-  private DatagramSocket target;
+  private UdpResponder target;
   private final List<DaemonProcess> processes = new ArrayList<>();
 
   @BeforeEach
@@ -60,7 +58,7 @@ class ReplayProcessTest {
     Files.createDirectory(dir.resolve("run"));
     socket = dir.resolve("run/replay.sock");
     stderr = dir.resolve("stderr.log");
-    target = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    target = UdpResponder.start(UdpResponder.silent());
   }
 
   @AfterEach
@@ -72,7 +70,7 @@ class ReplayProcessTest {
   }
 
   private String targetAddress() {
-    return "127.0.0.1:" + target.getLocalPort();
+    return "127.0.0.1:" + target.address().getPort();
   }
 
   private DaemonProcess start(String... extra) throws IOException {
@@ -175,7 +173,7 @@ class ReplayProcessTest {
 
     DaemonProcess next = start();
     next.awaitLine(ReplayProcessTest::isListening, START_LIMIT);
-    FrameStreamSender.send(socket, List.of());
+    FrameStreamSender.sendSession(socket, List.of());
     next.terminate();
     assertEquals(0, next.awaitExit(STOP_LIMIT), next.stderrText());
   }
@@ -183,22 +181,18 @@ class ReplayProcessTest {
   @Test
   void sigtermWaitsForQueriesInFlightToTimeOutThenExitsZero() throws Exception {
     long timeoutMillis = 2000;
-    AtomicInteger received = new AtomicInteger();
-    Thread sink = new Thread(() -> countDatagrams(received), "never-answering-target");
-    sink.start();
     // a fixed window puts every query in flight at once: the test is about their drain
     DaemonProcess p = start("--timeout", Long.toString(timeoutMillis), "--fixed-window");
     int port = httpPort(p);
     p.awaitLine(ReplayProcessTest::isListening, START_LIMIT);
 
-    List<byte[]> capture = FrameStreamSender.readFile(KnotCapture.path());
-    FrameStreamSender.send(socket, capture);
-    int udp = 276;
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (received.get() < udp && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertEquals(udp, received.get(), "queries that reached the target");
+    FrameStreamSender.sendSession(socket, KnotCapture.frames());
+    int udp = KnotCapture.UDP;
+    Await.until(
+        () -> target.receivedCount() >= udp,
+        Duration.ofSeconds(10),
+        () -> target.receivedCount() + " of " + udp + " queries reached the target");
+    assertEquals(udp, target.receivedCount(), "queries that reached the target");
     Scrape before = scrape(port);
     assertEquals(udp, before.value("dnstap_replay_dns_queries_in_flight"));
 
@@ -213,18 +207,6 @@ class ReplayProcessTest {
     assertTrue(err.contains("drained: 0 responses and " + udp + " timeouts while stopping"), err);
     assertTrue(err.contains("0 /errors and " + udp + " /timeouts records not fetched"), err);
     assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
-  }
-
-  private void countDatagrams(AtomicInteger received) {
-    byte[] buf = new byte[65535];
-    while (!target.isClosed()) {
-      try {
-        target.receive(new DatagramPacket(buf, buf.length));
-        received.incrementAndGet();
-      } catch (IOException closed) {
-        return;
-      }
-    }
   }
 
   /** Start-up, a status file change seen by the monitor (info), and Netty's debug output. */
@@ -333,7 +315,7 @@ class ReplayProcessTest {
     assertEquals(1, second.awaitExit(START_LIMIT), second.stderrText());
     assertTrue(second.stderrText().contains("in use by another listening process"));
     assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the first daemon's socket stays");
-    FrameStreamSender.send(socket, List.of());
+    FrameStreamSender.sendSession(socket, List.of());
     assertTrue(first.process().isAlive());
     assertEquals(0, scrape(port).value("dnstap_replay_dns_queries_in_flight"));
   }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
+import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -33,11 +33,11 @@ class ReplayDaemonStartTest {
   private static final int NUM_SOCKETS = 4;
 
   @TempDir Path dir;
-  private DatagramSocket target;
+  private UdpResponder target;
 
   @BeforeEach
-  void openTarget() throws IOException {
-    target = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  void openTarget() {
+    target = UdpResponder.start(UdpResponder.silent());
   }
 
   @AfterEach
@@ -57,7 +57,7 @@ class ReplayDaemonStartTest {
         List.of(),
         Duration.ofSeconds(5),
         new ReplayConfig(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getLocalPort()),
+            target.address(),
             NUM_SOCKETS,
             null,
             false,
@@ -71,7 +71,7 @@ class ReplayDaemonStartTest {
 
   /** UDP sockets (IPv4 or dual-stack IPv6) connected to the target's port. */
   private long udpSocketsToTarget() throws IOException {
-    String port = String.format(":%04X", target.getLocalPort());
+    String port = String.format(":%04X", target.address().getPort());
     long n = 0;
     for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
       Path p = Path.of(table);

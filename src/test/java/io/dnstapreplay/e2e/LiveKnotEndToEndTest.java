@@ -1,22 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.e2e;
 
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.QUERIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dnstapreplay.framestream.FrameStreamReader;
-import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.testing.Accounting;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.KnotLab;
 import io.dnstapreplay.testing.KnotLab.TargetZone;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.testing.Scrape;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,17 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresTools({"knotd", "kdig", "dnsperf", "dnstap", "dnstap-ldns"})
 class LiveKnotEndToEndTest {
-  private static final String PAYLOADS = "dnstap_replay_dnstap_payloads_total";
-  private static final String QUERIES = "dnstap_replay_dns_queries_total";
-  private static final String COMPARISONS = "dnstap_replay_dns_comparisons_total";
-
   /** {@code drive.sh main} at the source: 330 queries, 55 over TCP. */
   private static final int DRIVEN = 330;
 
   /** The variant zone's changes show in 40 of the main mix's UDP answers. */
   private static final int VARIANT_MISMATCHES = 40;
 
-  private static final Duration SETTLE = Duration.ofSeconds(30);
   private static final long TOOL_SECONDS = 30;
 
   @TempDir Path dir;
@@ -50,7 +43,7 @@ class LiveKnotEndToEndTest {
     double udp =
         frames - m.result("dnstap_replay_dnstap_handler_internal_errors_total", "discard_non_udp");
     return frames >= DRIVEN
-        && m.result(PAYLOADS, "success") + m.result(PAYLOADS, "error") == frames
+        && Accounting.payloads(m) == frames
         && m.result(QUERIES, "success") + m.result(QUERIES, "timeout") == udp
         && m.value("dnstap_replay_dns_queries_in_flight") == 0;
   }
@@ -58,14 +51,11 @@ class LiveKnotEndToEndTest {
   @Test
   void liveSourceReplayedToVariantTargetGivesReadableErrors() throws Exception {
     try (KnotLab target = KnotLab.builder().target(TargetZone.VARIANT).proxyAllow(true).start()) {
-      DaemonRunner.Settings s = new DaemonRunner.Settings();
-      s.dns = target.targetAddress();
-      s.proxy = true;
-      try (DaemonRunner d = DaemonRunner.start(dir, s)) {
+      try (DaemonRunner d = DaemonRunner.start(dir, target.targetAddress(), s -> s.proxy = true)) {
         try (KnotLab source = KnotLab.builder().source(d.socket()).start()) {
           source.drive("main");
         }
-        Scrape m = d.awaitMetrics(LiveKnotEndToEndTest::settled, SETTLE);
+        Scrape m = d.awaitMetrics(LiveKnotEndToEndTest::settled);
         double mismatched = m.result(COMPARISONS, "mismatched");
         assertEquals(0, m.result(QUERIES, "timeout"), m.toString());
         assertEquals(0, m.result(QUERIES, "error"), m.toString());
@@ -74,7 +64,7 @@ class LiveKnotEndToEndTest {
 
         Path errors = dir.resolve("errors.tap");
         Files.write(errors, d.get("/errors").body());
-        assertEquals(VARIANT_MISMATCHES, countFrames(errors));
+        assertEquals(VARIANT_MISMATCHES, DaemonRunner.records(Files.readAllBytes(errors)).size());
         assertEquals(
             mismatched, d.scrape().result("dnstap_replay_channel_error_rx_total", "success"));
 
@@ -85,18 +75,6 @@ class LiveKnotEndToEndTest {
         assertEquals(VARIANT_MISMATCHES, ldns.stream().filter(l -> l.contains(" AR ")).count());
       }
     }
-  }
-
-  private static int countFrames(Path file) throws IOException {
-    int n = 0;
-    try (InputStream in = Files.newInputStream(file);
-        FrameStreamReader r =
-            new FrameStreamReader(in, FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
-      while (r.next() != null) {
-        n++;
-      }
-    }
-    return n;
   }
 
   /** Runs a tool, requires exit 0, and returns its stdout lines. */

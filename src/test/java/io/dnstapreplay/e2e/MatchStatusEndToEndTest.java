@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.e2e;
 
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
+import static io.dnstapreplay.testing.KnotCapture.UDP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dnstapreplay.framestream.FrameStreamReader;
-import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
@@ -13,7 +13,6 @@ import io.dnstapreplay.testing.KnotLab;
 import io.dnstapreplay.testing.KnotLab.TargetZone;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.testing.Scrape;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresTools({"knotd", "kdig"})
 class MatchStatusEndToEndTest {
-  private static final String COMPARISONS = "dnstap_replay_dns_comparisons_total";
   private static final String STATUS = "dnstap_replay_match_status";
-  private static final int UDP = 276;
   private static final int MISMATCHED = 40;
   private static final Duration DELAY = Duration.ofMillis(700);
-  private static final Duration SETTLE = Duration.ofSeconds(20);
 
   @TempDir Path dir;
 
@@ -46,36 +42,30 @@ class MatchStatusEndToEndTest {
 
   private static Scrape replay(DaemonRunner d, List<byte[]> capture, double comparedBefore)
       throws Exception {
-    FrameStreamSender.send(d.socket(), capture);
-    return d.awaitMetrics(m -> compared(m) == comparedBefore + UDP, SETTLE);
+    FrameStreamSender.sendSession(d.socket(), capture);
+    return d.awaitMetrics(m -> compared(m) == comparedBefore + UDP);
   }
 
   private static int errorRecords(DaemonRunner d) throws Exception {
-    byte[] body = d.get("/errors").body();
-    int n = 0;
-    try (FrameStreamReader r =
-        new FrameStreamReader(
-            new ByteArrayInputStream(body), FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
-      while (r.next() != null) {
-        n++;
-      }
-    }
-    return n;
+    return d.drain("/errors").size();
   }
 
   @Test
   void suppressedWhileFilesDifferComparedOnceIdenticalForTheDelay() throws Exception {
     Path source = Files.writeString(dir.resolve("source.serial"), "2024010101\n");
     Path target = Files.writeString(dir.resolve("target.serial"), "2024010100\n");
-    List<byte[]> capture = FrameStreamSender.readFile(KnotCapture.path());
+    List<byte[]> capture = KnotCapture.frames();
     try (KnotLab lab = KnotLab.builder().target(TargetZone.VARIANT).start()) {
-      DaemonRunner.Settings s = new DaemonRunner.Settings();
-      s.dns = lab.targetAddress();
-      s.proxy = true;
-      s.matchStatusFiles = List.of(source, target);
-      s.matchStatusDelay = DELAY;
       Files.createDirectory(dir.resolve("daemon"));
-      try (DaemonRunner d = DaemonRunner.start(dir.resolve("daemon"), s)) {
+      try (DaemonRunner d =
+          DaemonRunner.start(
+              dir.resolve("daemon"),
+              lab.targetAddress(),
+              s -> {
+                s.proxy = true;
+                s.matchStatusFiles = List.of(source, target);
+                s.matchStatusDelay = DELAY;
+              })) {
         assertEquals(0, d.scrape().value(STATUS));
         Scrape m = replay(d, capture, 0);
         assertEquals(UDP, m.result(COMPARISONS, "suppressed"));
@@ -85,7 +75,7 @@ class MatchStatusEndToEndTest {
 
         long identicalAt = System.nanoTime();
         Files.writeString(target, "2024010101\n");
-        d.awaitMetrics(x -> x.value(STATUS) == 1, SETTLE);
+        d.awaitMetrics(x -> x.value(STATUS) == 1);
         long millis = (System.nanoTime() - identicalAt) / 1_000_000;
         assertTrue(millis >= DELAY.toMillis(), "on after " + millis + " ms, before the delay");
 
@@ -96,7 +86,7 @@ class MatchStatusEndToEndTest {
         assertEquals(MISMATCHED, errorRecords(d));
 
         Files.delete(source);
-        d.awaitMetrics(x -> x.value(STATUS) == 0, SETTLE);
+        d.awaitMetrics(x -> x.value(STATUS) == 0);
         m = replay(d, capture, 2 * UDP);
         assertEquals(2 * UDP, m.result(COMPARISONS, "suppressed"));
         assertEquals(MISMATCHED, m.result(COMPARISONS, "mismatched"));

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.e2e;
 
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.PAYLOADS;
+import static io.dnstapreplay.testing.Accounting.QUERIES;
+import static io.dnstapreplay.testing.KnotCapture.FRAMES;
+import static io.dnstapreplay.testing.KnotCapture.TCP;
+import static io.dnstapreplay.testing.KnotCapture.UDP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dnstapreplay.testing.Accounting;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.KnotLab;
@@ -11,7 +18,6 @@ import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.testing.Scrape;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,27 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresTools({"knotd", "kdig", "fstrm_replay"})
 class ReplayEndToEndTest {
-  static final String PAYLOADS = "dnstap_replay_dnstap_payloads_total";
-  static final String QUERIES = "dnstap_replay_dns_queries_total";
-  static final String COMPARISONS = "dnstap_replay_dns_comparisons_total";
-  static final int FRAMES = 331;
-  static final int UDP = 276;
-  static final int TCP = 55;
-
   @TempDir Path dir;
 
   private Scrape replayCapture(KnotLab lab, boolean proxy) throws Exception {
-    DaemonRunner.Settings s = new DaemonRunner.Settings();
-    s.dns = lab.targetAddress();
-    s.proxy = proxy;
-    try (DaemonRunner d = DaemonRunner.start(dir, s)) {
+    try (DaemonRunner d = DaemonRunner.start(dir, lab.targetAddress(), s -> s.proxy = proxy)) {
       d.fstrmReplay(KnotCapture.path());
       Scrape m =
           d.awaitMetrics(
               x ->
-                  x.result(PAYLOADS, "success") + x.result(PAYLOADS, "error") == FRAMES
-                      && x.result(QUERIES, "success") + x.result(QUERIES, "timeout") == UDP,
-              Duration.ofSeconds(20));
+                  Accounting.payloads(x) == FRAMES
+                      && x.result(QUERIES, "success") + x.result(QUERIES, "timeout") == UDP);
       assertEquals(FRAMES, m.result("dnstap_replay_data_frames_total", null));
       assertEquals(
           Files.size(KnotCapture.path()) - controlBytes(),

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,46 +39,47 @@ class ShutdownDrainTest {
 
   @Test
   void inFlightQueriesTimeOutWhileHttpStillAnswers() throws Exception {
-    try (DatagramSocket silent =
-        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      DaemonRunner.Settings s = new DaemonRunner.Settings();
-      s.dns = (InetSocketAddress) silent.getLocalSocketAddress();
-      s.timeout = TIMEOUT;
-      s.fixedWindow = true; // every query in flight at once, as the test is about their drain
-      DaemonRunner d = DaemonRunner.start(dir, s);
-      try {
-        FrameStreamSender.send(d.socket(), FrameStreamSender.readFile(KnotCapture.path()));
-        d.awaitMetrics(
-            m -> m.value("dnstap_replay_dns_queries_in_flight") == UDP_PAYLOADS,
-            Duration.ofSeconds(10));
+    DaemonRunner d =
+        DaemonRunner.start(
+            dir,
+            UdpResponder.silent(),
+            s -> {
+              s.timeout = TIMEOUT;
+              s.fixedWindow = true; // every query in flight at once: the test is about their drain
+            });
+    try {
+      FrameStreamSender.sendSession(d.socket(), KnotCapture.frames());
+      d.awaitMetrics(m -> m.value(Accounting.IN_FLIGHT) == UDP_PAYLOADS);
 
-        long start = System.nanoTime();
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(d::close);
-        int answeredWhileDraining = 0;
-        while (!closing.isDone()) {
-          if (!Files.exists(d.socket(), LinkOption.NOFOLLOW_LINKS)) {
-            HttpResponse<byte[]> r = tryGet(d, "/metrics");
-            if (r != null && !closing.isDone()) {
-              assertEquals(200, r.statusCode());
-              answeredWhileDraining++;
+      long start = System.nanoTime();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(d::close);
+      int[] answeredWhileDraining = {0};
+      Await.until(
+          () -> {
+            if (!Files.exists(d.socket(), LinkOption.NOFOLLOW_LINKS)) {
+              HttpResponse<byte[]> r = tryGet(d, "/metrics");
+              if (r != null && !closing.isDone()) {
+                assertEquals(200, r.statusCode());
+                answeredWhileDraining[0]++;
+              }
             }
-          }
-          Thread.sleep(50);
-        }
-        closing.get();
-        long millis = (System.nanoTime() - start) / 1_000_000;
+            return closing.isDone();
+          },
+          DaemonRunner.SETTLE,
+          () -> "the daemon is still stopping");
+      closing.get();
+      long millis = (System.nanoTime() - start) / 1_000_000;
 
-        assertTrue(answeredWhileDraining > 0, "HTTP answered after the socket file was removed");
-        assertTrue(millis <= TIMEOUT.toMillis() + SLACK_MILLIS, "close took " + millis + " ms");
-        Scrape m = d.scrape();
-        assertEquals(UDP_PAYLOADS, m.result("dnstap_replay_dns_queries_total", "timeout"));
-        assertEquals(0, m.result("dnstap_replay_dns_queries_total", "error"));
-        assertEquals(UDP_PAYLOADS, m.result("dnstap_replay_channel_timeout_tx_total", "success"));
-        assertFalse(Files.exists(d.socket(), LinkOption.NOFOLLOW_LINKS));
-        assertThrows(IOException.class, () -> FrameStreamSender.send(d.socket(), List.of()));
-      } finally {
-        d.close();
-      }
+      assertTrue(answeredWhileDraining[0] > 0, "HTTP answered after the socket file was removed");
+      assertTrue(millis <= TIMEOUT.toMillis() + SLACK_MILLIS, "close took " + millis + " ms");
+      Scrape m = d.scrape();
+      assertEquals(UDP_PAYLOADS, m.result("dnstap_replay_dns_queries_total", "timeout"));
+      assertEquals(0, m.result("dnstap_replay_dns_queries_total", "error"));
+      assertEquals(UDP_PAYLOADS, m.result("dnstap_replay_channel_timeout_tx_total", "success"));
+      assertFalse(Files.exists(d.socket(), LinkOption.NOFOLLOW_LINKS));
+      assertThrows(IOException.class, () -> FrameStreamSender.sendSession(d.socket(), List.of()));
+    } finally {
+      d.close();
     }
   }
 
@@ -96,28 +97,24 @@ class ShutdownDrainTest {
 
   @Test
   void payloadsHeldByPausedSendersAreReplayedBeforeExit() throws Exception {
-    try (DatagramSocket silent =
-        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      for (int round = 0; round < 3; round++) {
-        Path roundDir = Files.createDirectories(dir.resolve("round" + round));
-        DaemonRunner.Settings s = new DaemonRunner.Settings();
-        s.dns = (InetSocketAddress) silent.getLocalSocketAddress();
-        s.timeout = Duration.ofMillis(200);
-        s.channelCapacity = 4;
-        s.maxInFlight = 64;
-        DaemonRunner d = DaemonRunner.start(roundDir, s);
-        FrameStreamSender.send(d.socket(), FrameStreamSender.readFile(KnotCapture.path()));
-        Scrape received = d.scrape();
-        d.close();
-        Scrape m = d.scrape();
-        double frames = m.result("dnstap_replay_data_frames_total", null);
-        assertEquals(
-            frames,
-            m.result("dnstap_replay_dnstap_payloads_total", "success")
-                + m.result("dnstap_replay_dnstap_payloads_total", "error"),
-            "round " + round + ", at close:\n" + received);
-        assertEquals(0, m.value("dnstap_replay_queue_depth"));
-      }
+    for (int round = 0; round < 3; round++) {
+      Path roundDir = Files.createDirectories(dir.resolve("round" + round));
+      DaemonRunner d =
+          DaemonRunner.start(
+              roundDir,
+              UdpResponder.silent(),
+              s -> {
+                s.timeout = Duration.ofMillis(200);
+                s.channelCapacity = 4;
+                s.maxInFlight = 64;
+              });
+      FrameStreamSender.sendSession(d.socket(), KnotCapture.frames());
+      Scrape received = d.scrape();
+      d.close();
+      Scrape m = d.scrape();
+      double frames = m.result("dnstap_replay_data_frames_total", null);
+      assertEquals(frames, Accounting.payloads(m), "round " + round + ", at close:\n" + received);
+      assertEquals(0, m.value("dnstap_replay_queue_depth"));
     }
   }
 }

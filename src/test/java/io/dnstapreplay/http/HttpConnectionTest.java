@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.UdpResponder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,21 +34,16 @@ class HttpConnectionTest {
   private static final int READ_TIMEOUT_MILLIS = 10_000;
 
   @TempDir Path dir;
-  private DatagramSocket target;
   private DaemonRunner daemon;
 
   @BeforeEach
   void start() throws IOException {
-    target = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    DaemonRunner.Settings s = new DaemonRunner.Settings();
-    s.dns = (InetSocketAddress) target.getLocalSocketAddress();
-    daemon = DaemonRunner.start(dir, s);
+    daemon = DaemonRunner.start(dir, UdpResponder.silent(), s -> {});
   }
 
   @AfterEach
   void stop() {
     daemon.close();
-    target.close();
   }
 
   private record Response(int status, Map<String, String> headers, byte[] body) {

@@ -9,10 +9,8 @@ import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.dnstapreplay.testing.Await;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -50,25 +48,21 @@ import org.junit.jupiter.api.Test;
 class HttpHardeningTest {
   private static final Duration IDLE = Duration.ofMillis(500);
   private static final int READ_TIMEOUT_MILLIS = 10_000;
+  private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final Metrics metrics = new Metrics();
   private final RecordBuffer errors = new RecordBuffer(100_000);
   private final RecordBuffer timeouts = new RecordBuffer(10);
-  private EventLoopGroup group;
-  private HttpServer server;
+  private LoopbackHttpServer server;
 
   @BeforeEach
   void start() throws IOException {
-    group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    server =
-        HttpServer.bind(
-            new InetSocketAddress("127.0.0.1", 0), group, metrics, errors, timeouts, IDLE);
+    server = LoopbackHttpServer.start(metrics, errors, timeouts, IDLE);
   }
 
   @AfterEach
   void stop() {
     server.close();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   private Socket connect() throws IOException {
@@ -103,19 +97,8 @@ class HttpHardeningTest {
       s.setSoTimeout(READ_TIMEOUT_MILLIS);
       s.getOutputStream()
           .write("GET /errors HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (delivered() == 0) {
-        assertTrue(System.nanoTime() < deadline, "the drain never started");
-        Thread.sleep(10);
-      }
-      Thread.sleep(4 * IDLE.toMillis());
-      assertEquals(
-          total,
-          errors.size() + delivered(),
-          "records held by a stalled client: buffered "
-              + errors.size()
-              + ", delivered "
-              + delivered());
+      Await.until(() -> delivered() > 0, WAIT, () -> "the drain never started");
+      awaitAllRecordsAccountedFor(total);
       assertTrue(errors.size() > 0, "the client read nothing, so most records are still here");
       assertTrue(readToEnd(s.getInputStream()) >= 0, "the server closed the connection");
     }
@@ -283,14 +266,26 @@ class HttpHardeningTest {
       }
       readToEnd(s.getInputStream());
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (errors.size() + delivered() != total) {
-      assertTrue(System.nanoTime() < deadline, "records lost: " + errors.size() + delivered());
-      Thread.sleep(20);
-    }
+    awaitAllRecordsAccountedFor(total);
   }
 
-  /** Many drains at once share the records: each exactly once, none lost. */
+  /**
+   * Waits until each of {@code total} records is either back in the buffer or delivered, in two
+   * readings in a row: a drain in progress holds its current chunk, which is in neither.
+   */
+  private void awaitAllRecordsAccountedFor(int total) throws Exception {
+    Await.settled(
+        () -> List.of((double) errors.size(), delivered()),
+        r -> r.get(0) + r.get(1) == total,
+        WAIT,
+        "records buffered and delivered (" + total + " in all)");
+  }
+
+  /**
+   * Many drains at once share the records: each exactly once, none lost. On a server with the
+   * production idle timeout: 64 clients on one busy machine can leave a drain unread for longer
+   * than this class's short one, and an idle close is not what this test is about.
+   */
   @Test
   void manyParallelDrainsShareTheRecordsExactlyOnce() throws Exception {
     int total = 50_000;
@@ -298,8 +293,18 @@ class HttpHardeningTest {
     for (int i = 0; i < total; i++) {
       errors.offer(record(i));
     }
+    try (LoopbackHttpServer patient =
+        LoopbackHttpServer.start(metrics, errors, timeouts, HttpServer.IDLE)) {
+      drainInParallel(patient.localAddress(), total, drains);
+    }
+    assertEquals(total, delivered());
+    assertEquals(0, errors.size());
+  }
+
+  private static void drainInParallel(InetSocketAddress server, int total, int drains)
+      throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    URI uri = URI.create("http://127.0.0.1:" + server.localAddress().getPort() + Routes.ERRORS);
+    URI uri = URI.create("http://127.0.0.1:" + server.getPort() + Routes.ERRORS);
     List<CompletableFuture<HttpResponse<byte[]>>> responses = new ArrayList<>();
     for (int i = 0; i < drains; i++) {
       responses.add(
@@ -323,8 +328,6 @@ class HttpHardeningTest {
       }
     }
     assertEquals(total, count);
-    assertEquals(total, delivered());
-    assertEquals(0, errors.size());
   }
 
   /** Reads until the server closes; returns the bytes read, failing if it never closes. */

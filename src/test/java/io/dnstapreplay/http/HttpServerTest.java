@@ -10,15 +10,12 @@ import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
+import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.Scrape;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,20 +41,16 @@ class HttpServerTest {
   private final RecordBuffer errors = new RecordBuffer(200_000);
   private final RecordBuffer timeouts = new RecordBuffer(10);
   private final HttpClient client = HttpClient.newHttpClient();
-  private EventLoopGroup group;
-  private HttpServer server;
+  private LoopbackHttpServer server;
 
   @BeforeEach
   void start() throws IOException {
-    group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    server =
-        HttpServer.bind(new InetSocketAddress("127.0.0.1", 0), group, metrics, errors, timeouts);
+    server = LoopbackHttpServer.start(metrics, errors, timeouts, HttpServer.IDLE);
   }
 
   @AfterEach
   void stop() {
     server.close();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   private URI uri(String path) {
@@ -203,10 +197,13 @@ class HttpServerTest {
       s.getInputStream().readNBytes(1 << 20);
     }
     double delivered =
-        awaitStable(
+        Await.settled(
             () ->
                 new Scrape(metrics.scrape())
-                    .result("dnstap_replay_channel_error_rx_total", "success"));
+                    .result("dnstap_replay_channel_error_rx_total", "success"),
+            d -> true,
+            Duration.ofSeconds(10),
+            "records delivered before the hang-up");
     assertTrue(delivered < total, "the hang-up must have cut the drain short");
     List<byte[]> rest = frames(send("GET", "/errors").body());
     assertEquals(total, delivered + rest.size());
@@ -221,18 +218,5 @@ class HttpServerTest {
   void oversizedRequestLineIsRefused() throws Exception {
     HttpResponse<byte[]> r = send("GET", "/metrics?" + "a".repeat(HttpServer.MAX_INITIAL_LINE));
     assertTrue(r.statusCode() >= 400, "status " + r.statusCode());
-  }
-
-  private static double awaitStable(java.util.function.DoubleSupplier value) throws Exception {
-    double last = -1;
-    for (int i = 0; i < 200; i++) {
-      double v = value.getAsDouble();
-      if (v == last) {
-        return v;
-      }
-      last = v;
-      Thread.sleep(50);
-    }
-    throw new AssertionError("value kept changing: " + last);
   }
 }

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.reliability;
 
-import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.metrics.Metrics.ConnectionError;
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.Await;
+import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.io.IOException;
@@ -43,7 +47,7 @@ class HostileSenderTest {
   /** What a bad sender does on a fresh connection. */
   @FunctionalInterface
   interface Attack {
-    void run(FstrmConnection c) throws IOException;
+    void run(FrameStreamSender c) throws IOException;
   }
 
   private static String hex(String ascii) {
@@ -140,22 +144,22 @@ class HostileSenderTest {
   void badSenderLosesOnlyItsConnection(
       String name, Attack attack, ConnectionError reason, int wholeFramesSent) throws Exception {
     List<byte[]> frames = KnotCapture.frames();
-    try (ReplayRig rig = ReplayRig.start(dir);
-        FstrmConnection good = FstrmConnection.streaming(rig.socket())) {
+    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir);
+        FrameStreamSender good = FrameStreamSender.streaming(daemon.socket())) {
       good.send(frames.subList(0, 150));
-      try (FstrmConnection bad = FstrmConnection.open(rig.socket())) {
+      try (FrameStreamSender bad = FrameStreamSender.open(daemon.socket())) {
         attack.run(bad);
         assertTrue(bad.awaitClosedByPeer(), "the daemon must close the bad connection");
       }
       good.send(frames.subList(150, frames.size()));
       good.stop();
 
-      Scrape m = rig.awaitPayloads(KnotCapture.FRAMES + wholeFramesSent);
-      ReplayRig.assertConnectionErrors(m, reason, 1);
+      Scrape m = daemon.awaitPayloads(KnotCapture.FRAMES + wholeFramesSent);
+      Accounting.assertConnectionErrors(m, reason, 1);
       assertEquals(
           KnotCapture.FRAMES + wholeFramesSent, m.result("dnstap_replay_data_frames_total", null));
       assertEquals(KnotCapture.UDP + wholeFramesSent, m.result(COMPARISONS, "matched"));
-      ReplayRig.assertQueriesBalance(m, KnotCapture.UDP + wholeFramesSent);
+      Accounting.assertQueriesBalance(m, KnotCapture.UDP + wholeFramesSent);
     }
   }
 
@@ -164,18 +168,18 @@ class HostileSenderTest {
     List<byte[]> frames = KnotCapture.frames();
     byte[] badVarint = HexFormat.of().parseHex("ffffffff");
     byte[] noRequiredType = HexFormat.of().parseHex("0a03616263");
-    try (ReplayRig rig = ReplayRig.start(dir);
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
+    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir);
+        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
       c.send(frames.subList(0, 100));
       c.send(List.of(badVarint, noRequiredType));
       c.send(frames.subList(100, frames.size()));
       c.stop();
 
-      Scrape m = rig.awaitPayloads(KnotCapture.FRAMES);
+      Scrape m = daemon.awaitPayloads(KnotCapture.FRAMES);
       assertEquals(2, m.result("dnstap_replay_dnstap_decode_errors_total", null));
       assertEquals(KnotCapture.FRAMES + 2, m.result("dnstap_replay_data_frames_total", null));
       assertEquals(KnotCapture.UDP, m.result(COMPARISONS, "matched"));
-      ReplayRig.assertNoConnectionErrors(m);
+      Accounting.assertNoConnectionErrors(m);
     }
   }
 
@@ -187,12 +191,12 @@ class HostileSenderTest {
   void thousandsOfDroppedConnectionsLeaveNothingBehind() throws Exception {
     int connections = 2_000;
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (ReplayRig rig = ReplayRig.start(dir)) {
+    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir)) {
       long fdsBefore = openFileDescriptors();
       Future<?> streaming =
           pool.submit(
               () -> {
-                try (FstrmConnection good = FstrmConnection.streaming(rig.socket())) {
+                try (FrameStreamSender good = FrameStreamSender.streaming(daemon.socket())) {
                   for (byte[] f : KnotCapture.frames()) {
                     good.send(List.of(f));
                   }
@@ -200,9 +204,9 @@ class HostileSenderTest {
                 }
                 return null;
               });
-      List<FstrmConnection> batch = new ArrayList<>();
+      List<FrameStreamSender> batch = new ArrayList<>();
       for (int i = 0; i < connections; i++) {
-        FstrmConnection c = FstrmConnection.open(rig.socket());
+        FrameStreamSender c = FrameStreamSender.open(daemon.socket());
         if (i % 2 == 1) {
           c.writeHex("00000000 00000022 00000004");
         }
@@ -215,14 +219,13 @@ class HostileSenderTest {
       streaming.get(30, TimeUnit.SECONDS);
 
       Scrape m =
-          rig.daemon.awaitMetrics(
+          daemon.awaitMetrics(
               s ->
                   s.result("dnstap_replay_connections_accepted_total", null) == connections + 1
-                      && ReplayRig.connectionErrors(s, ConnectionError.TRUNCATED)
-                          == connections / 2,
-              ReplayRig.SETTLE);
-      ReplayRig.assertConnectionErrors(m, ConnectionError.TRUNCATED, connections / 2);
-      m = rig.awaitPayloads(KnotCapture.FRAMES);
+                      && Accounting.connectionErrors(s, ConnectionError.TRUNCATED)
+                          == connections / 2);
+      Accounting.assertConnectionErrors(m, ConnectionError.TRUNCATED, connections / 2);
+      m = daemon.awaitPayloads(KnotCapture.FRAMES);
       assertEquals(KnotCapture.UDP, m.result(COMPARISONS, "matched"));
       awaitDescriptorsBelow(fdsBefore + MAX_EXTRA_DESCRIPTORS);
     } finally {
@@ -230,21 +233,18 @@ class HostileSenderTest {
     }
   }
 
-  private static void closeAll(List<FstrmConnection> batch) throws IOException {
-    for (FstrmConnection c : batch) {
+  private static void closeAll(List<FrameStreamSender> batch) throws IOException {
+    for (FrameStreamSender c : batch) {
       c.close();
     }
     batch.clear();
   }
 
   private static void awaitDescriptorsBelow(long limit) throws Exception {
-    long deadline = System.nanoTime() + ReplayRig.SETTLE.toNanos();
-    long now;
-    while ((now = openFileDescriptors()) > limit) {
-      assertTrue(
-          System.nanoTime() < deadline, now + " descriptors open, expected at most " + limit);
-      Thread.sleep(50);
-    }
+    Await.until(
+        () -> openFileDescriptors() <= limit,
+        DaemonRunner.SETTLE,
+        () -> openFileDescriptors() + " descriptors open, expected at most " + limit);
   }
 
   /** This JVM's open descriptors: the daemon's, since it runs here. */

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.reliability;
 
-import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.metrics.Metrics.ConnectionError;
+import io.dnstapreplay.testing.Accounting;
 import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.KnotLab;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.testing.Scrape;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,7 @@ class HostileSendersAgainstKnotTest {
     }
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (KnotLab lab = KnotLab.target()) {
-      DaemonRunner.Settings s = new DaemonRunner.Settings();
-      s.dns = lab.targetAddress();
-      s.proxy = true;
-      try (DaemonRunner d = DaemonRunner.start(dir, s)) {
+      try (DaemonRunner d = DaemonRunner.start(dir, lab.targetAddress(), s -> s.proxy = true)) {
         Future<?> replay =
             pool.submit(
                 () -> {
@@ -55,22 +53,19 @@ class HostileSendersAgainstKnotTest {
                   return null;
                 });
         for (Arguments a : attacks) {
-          try (FstrmConnection bad = FstrmConnection.open(d.socket())) {
+          try (FrameStreamSender bad = FrameStreamSender.open(d.socket())) {
             ((HostileSenderTest.Attack) a.get()[1]).run(bad);
             assertTrue(bad.awaitClosedByPeer(), a.get()[0].toString());
           }
         }
         replay.get(60, TimeUnit.SECONDS);
         int payloads = KnotCapture.FRAMES + extraFrames;
-        d.awaitMetrics(
-            m -> ReplayRig.payloads(m) == payloads && m.result(ReplayRig.IN_FLIGHT, null) == 0,
-            Duration.ofSeconds(20));
-        Scrape m = d.scrape();
+        Scrape m = d.awaitPayloads(payloads);
         assertEquals(KnotCapture.UDP + extraFrames, m.result(COMPARISONS, "matched"));
-        ReplayRig.assertQueriesBalance(m, KnotCapture.UDP + extraFrames);
+        Accounting.assertQueriesBalance(m, KnotCapture.UDP + extraFrames);
         for (ConnectionError e : ConnectionError.values()) {
           assertEquals(
-              (double) expected.getOrDefault(e, 0), ReplayRig.connectionErrors(m, e), e.name());
+              (double) expected.getOrDefault(e, 0), Accounting.connectionErrors(m, e), e.name());
         }
       }
     } finally {

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.reliability;
 
-import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
-import static io.dnstapreplay.reliability.ReplayRig.QUERIES;
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.QUERIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UdpResponder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadAccountingTest {
   private static final int PAYLOADS = 20_000;
   private static final int ERROR_CAPACITY = 1_000;
-  private static final int RA_BIT = 0x80;
   private static final int MATCHED_TWENTIETHS = 10;
   private static final int MISMATCHED_TWENTIETHS = 9;
 
@@ -47,24 +49,20 @@ class LoadAccountingTest {
           if (n % 20 < MATCHED_TWENTIETHS) {
             reply.send(logged);
           } else if (n % 20 < MATCHED_TWENTIETHS + MISMATCHED_TWENTIETHS) {
-            logged[3] ^= (byte) RA_BIT;
-            reply.send(logged);
+            reply.send(UdpResponder.mismatching(logged));
           }
         };
-    try (ReplayRig rig =
-            ReplayRig.start(
-                dir,
-                mixed,
-                s -> {
-                  s.errorCapacity = ERROR_CAPACITY;
-                  s.maxInFlight = MAX_IN_FLIGHT;
-                  s.timeout = Duration.ofSeconds(2);
-                });
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
-      c.send(frames);
-      c.stop();
-      Scrape m = rig.awaitPayloads(PAYLOADS);
-      ReplayRig.assertQueriesBalance(m, PAYLOADS);
+    try (DaemonRunner daemon =
+        DaemonRunner.start(
+            dir,
+            mixed,
+            s -> {
+              s.errorCapacity = ERROR_CAPACITY;
+              s.maxInFlight = MAX_IN_FLIGHT;
+              s.timeout = Duration.ofSeconds(2);
+            })) {
+      Scrape m = daemon.replay(frames, PAYLOADS);
+      Accounting.assertQueriesBalance(m, PAYLOADS);
       int matched = PAYLOADS / 20 * MATCHED_TWENTIETHS;
       int mismatched = PAYLOADS / 20 * MISMATCHED_TWENTIETHS;
       assertEquals(matched, m.result(COMPARISONS, "matched"), m.toString());
@@ -74,7 +72,7 @@ class LoadAccountingTest {
       assertEquals(
           mismatched - ERROR_CAPACITY, m.result("dnstap_replay_channel_error_tx_total", "error"));
       assertEquals(ERROR_CAPACITY, m.result("dnstap_replay_errors_buffered", null));
-      assertEquals(ERROR_CAPACITY, rig.drain("/errors").size());
+      assertEquals(ERROR_CAPACITY, daemon.drain("/errors").size());
     }
   }
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.reliability;
 
-import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
-import static io.dnstapreplay.reliability.ReplayRig.PAYLOADS;
-import static io.dnstapreplay.reliability.ReplayRig.QUERIES;
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.PAYLOADS;
+import static io.dnstapreplay.testing.Accounting.QUERIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +13,12 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import io.dnstapreplay.failure.FailureRecord;
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UdpResponder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +39,7 @@ class MalformedPayloadTest {
 
   @TempDir Path dir;
 
-  /** A replayable payload of the capture, which the rig's target answers as logged. */
+  /** A replayable payload of the capture, which the daemon's target answers as logged. */
   private static Message template() {
     return KnotCapture.parse(KnotCapture.frames().get(KnotCapture.udpFrameIndexes().get(0)))
         .getMessage();
@@ -82,12 +86,9 @@ class MalformedPayloadTest {
     frames.add(Dnstap.newBuilder().setType(Dnstap.Type.MESSAGE).build().toByteArray());
     frames.add(frame(ok));
 
-    try (ReplayRig rig = ReplayRig.start(dir);
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
-      c.send(frames);
-      c.stop();
+    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir)) {
       int authResponses = frames.size() - 2;
-      Scrape m = rig.awaitPayloads(authResponses);
+      Scrape m = daemon.replay(frames, authResponses);
       assertEquals(missingField.size() + 2 + 1, m.result(PAYLOADS, "error"));
       assertEquals(skipped.size() + 1, m.result(PAYLOADS, "success"));
       assertEquals(
@@ -97,9 +98,9 @@ class MalformedPayloadTest {
       assertEquals(2, m.result("dnstap_replay_dnstap_ignored_total", null));
       assertEquals(
           missingField.size(), m.result("dnstap_replay_channel_error_tx_total", "success"));
-      ReplayRig.assertQueriesBalance(m, 2);
+      Accounting.assertQueriesBalance(m, 2);
 
-      List<Dnstap> records = rig.drain("/errors");
+      List<Dnstap> records = daemon.drain("/errors");
       assertEquals(missingField.size(), records.size());
       for (int i = 0; i < records.size(); i++) {
         Dnstap record = records.get(i);
@@ -129,24 +130,24 @@ class MalformedPayloadTest {
       }
       frames.add(frame(m));
     }
-    try (ReplayRig rig =
-            ReplayRig.start(
+    try (DaemonRunner daemon =
+            DaemonRunner.start(
                 dir,
                 UdpResponder.logged(KnotCapture.responses()),
                 s -> {
                   s.proxy = true;
                   s.proxyTimespec = true;
                 });
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
+        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
       c.send(frames);
-      rig.awaitPayloads(authResponses);
+      daemon.awaitPayloads(authResponses);
       c.send(KnotCapture.frames());
       c.stop();
-      Scrape m = rig.awaitPayloads(authResponses + KnotCapture.FRAMES);
+      Scrape m = daemon.awaitPayloads(authResponses + KnotCapture.FRAMES);
       assertTrue(m.result(COMPARISONS, "matched") >= KnotCapture.UDP, m.toString());
-      ReplayRig.assertNoConnectionErrors(m);
+      Accounting.assertNoConnectionErrors(m);
       Set<String> kinds = new HashSet<>();
-      for (Dnstap d : rig.drain("/errors")) {
+      for (Dnstap d : daemon.drain("/errors")) {
         kinds.add(FailureRecord.decode(d.getExtra().toByteArray()).kind().name());
       }
       assertEquals(Set.of("MISSING_FIELD", "MISMATCH"), kinds);

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.reliability;
 
-import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
-import static io.dnstapreplay.reliability.ReplayRig.QUERIES;
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.QUERIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UdpResponder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,21 +32,18 @@ class OverloadTest {
   private static final int BUFFER = 10;
   private static final int COPIES = 5;
 
-  /** Flipping "recursion available" makes a mismatch that still answers the query (same key). */
-  private static final int RA_BIT = 0x80;
-
   @TempDir Path dir;
 
   /** Samples gauges while the load runs and keeps the highest value of each. */
   private static final class GaugeSampler implements AutoCloseable {
-    private final ReplayRig rig;
+    private final DaemonRunner daemon;
     private final List<String> series;
     private final Map<String, Double> max = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    GaugeSampler(ReplayRig rig, String... series) {
-      this.rig = rig;
+    GaugeSampler(DaemonRunner daemon, String... series) {
+      this.daemon = daemon;
       this.series = List.of(series);
       this.thread = new Thread(this::sample, "gauge-sampler");
       thread.start();
@@ -51,7 +51,7 @@ class OverloadTest {
 
     private void sample() {
       while (running.get()) {
-        Scrape s = rig.scrape();
+        Scrape s = daemon.scrape();
         for (String name : series) {
           max.merge(name, s.result(name, null), Math::max);
         }
@@ -92,77 +92,70 @@ class OverloadTest {
     Map<String, byte[]> logged = KnotCapture.responses();
     UdpResponder.Policy slowAndWrong =
         (q, reply) -> {
-          byte[] r = logged.get(KnotCapture.key(q.client(), q.message())).clone();
-          r[3] ^= RA_BIT;
-          reply.sendAfter(r, 5);
+          byte[] r = logged.get(KnotCapture.key(q.client(), q.message()));
+          reply.sendAfter(UdpResponder.mismatching(r), 5);
         };
     List<byte[]> frames = copies(COPIES);
     int udp = COPIES * KnotCapture.UDP;
-    try (ReplayRig rig =
-            ReplayRig.start(
-                dir,
-                slowAndWrong,
-                s -> {
-                  s.proxy = true;
-                  s.channelCapacity = QUEUE;
-                  s.maxInFlight = MAX_IN_FLIGHT;
-                  s.numSockets = 2;
-                  s.errorCapacity = BUFFER;
-                  s.timeout = Duration.ofSeconds(2);
-                });
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
+    try (DaemonRunner daemon =
+        DaemonRunner.start(
+            dir,
+            slowAndWrong,
+            s -> {
+              s.proxy = true;
+              s.channelCapacity = QUEUE;
+              s.maxInFlight = MAX_IN_FLIGHT;
+              s.numSockets = 2;
+              s.errorCapacity = BUFFER;
+              s.timeout = Duration.ofSeconds(2);
+            })) {
       Scrape m;
       try (GaugeSampler g =
           new GaugeSampler(
-              rig,
+              daemon,
               "dnstap_replay_queue_paused_connections",
               "dnstap_replay_queue_depth",
-              ReplayRig.IN_FLIGHT,
+              Accounting.IN_FLIGHT,
               "dnstap_replay_errors_buffered")) {
-        c.send(frames);
-        c.stop();
-        m = rig.awaitPayloads(frames.size());
+        m = daemon.replay(frames, frames.size());
         g.stop();
         assertEquals(1, g.max("dnstap_replay_queue_paused_connections"), "reading paused");
         assertTrue(g.max("dnstap_replay_queue_depth") <= QUEUE);
-        assertTrue(g.max(ReplayRig.IN_FLIGHT) <= MAX_IN_FLIGHT);
+        assertTrue(g.max(Accounting.IN_FLIGHT) <= MAX_IN_FLIGHT);
         assertTrue(g.max("dnstap_replay_errors_buffered") <= BUFFER);
       }
       assertTrue(
-          rig.target.maxOutstanding() <= MAX_IN_FLIGHT,
-          "the target saw " + rig.target.maxOutstanding() + " queries at once");
+          daemon.target().maxOutstanding() <= MAX_IN_FLIGHT,
+          "the target saw " + daemon.target().maxOutstanding() + " queries at once");
       assertEquals(0, m.result("dnstap_replay_queue_paused_connections", null));
-      ReplayRig.assertQueriesBalance(m, udp);
+      Accounting.assertQueriesBalance(m, udp);
       assertEquals(udp, m.result(COMPARISONS, "mismatched"));
       assertEquals(BUFFER, m.result("dnstap_replay_channel_error_tx_total", "success"));
       assertEquals(udp - BUFFER, m.result("dnstap_replay_channel_error_tx_total", "error"));
-      assertEquals(BUFFER, rig.drain("/errors").size());
+      assertEquals(BUFFER, daemon.drain("/errors").size());
     }
   }
 
   @Test
   void timeoutsBeyondTheBufferAreCountedAsDropped() throws Exception {
-    try (ReplayRig rig =
-            ReplayRig.start(
-                dir,
-                UdpResponder.silent(),
-                s -> {
-                  s.timeout = Duration.ofMillis(100);
-                  s.maxInFlight = 64;
-                  s.timeoutCapacity = BUFFER;
-                });
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
-      c.send(KnotCapture.frames());
-      c.stop();
-      Scrape m = rig.awaitPayloads(KnotCapture.FRAMES);
-      ReplayRig.assertQueriesBalance(m, KnotCapture.UDP);
+    try (DaemonRunner daemon =
+        DaemonRunner.start(
+            dir,
+            UdpResponder.silent(),
+            s -> {
+              s.timeout = Duration.ofMillis(100);
+              s.maxInFlight = 64;
+              s.timeoutCapacity = BUFFER;
+            })) {
+      Scrape m = daemon.replay(KnotCapture.frames(), KnotCapture.FRAMES);
+      Accounting.assertQueriesBalance(m, KnotCapture.UDP);
       assertEquals(KnotCapture.UDP, m.result(QUERIES, "timeout"));
       assertEquals(BUFFER, m.result("dnstap_replay_channel_timeout_tx_total", "success"));
       assertEquals(
           KnotCapture.UDP - BUFFER, m.result("dnstap_replay_channel_timeout_tx_total", "error"));
-      assertEquals(BUFFER, rig.drain("/timeouts").size());
+      assertEquals(BUFFER, daemon.drain("/timeouts").size());
       assertEquals(
-          BUFFER, rig.scrape().result("dnstap_replay_channel_timeout_rx_total", "success"));
+          BUFFER, daemon.scrape().result("dnstap_replay_channel_timeout_rx_total", "success"));
     }
   }
 }

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.reliability;
 
-import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.io.IOException;
@@ -24,9 +27,10 @@ class SocketFileTest {
 
   @Test
   void socketHasTheConfiguredMode() throws Exception {
-    try (ReplayRig rig = ReplayRig.start(dir)) {
+    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir)) {
       assertEquals(
-          "rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(rig.socket())));
+          "rw-rw----",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket())));
     }
   }
 
@@ -37,18 +41,18 @@ class SocketFileTest {
   @Test
   void removedSocketFileStopsOnlyNewSenders() throws Exception {
     List<byte[]> frames = KnotCapture.frames();
-    try (ReplayRig rig = ReplayRig.start(dir);
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
-      assertEquals(1, rig.scrape().result(REACHABLE, null));
+    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir);
+        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
+      assertEquals(1, daemon.scrape().result(REACHABLE, null));
       c.send(frames.subList(0, 100));
-      Files.delete(rig.socket());
-      assertThrows(IOException.class, () -> FstrmConnection.open(rig.socket()));
-      assertEquals(0, rig.scrape().result(REACHABLE, null));
+      Files.delete(daemon.socket());
+      assertThrows(IOException.class, () -> FrameStreamSender.open(daemon.socket()));
+      assertEquals(0, daemon.scrape().result(REACHABLE, null));
       c.send(frames.subList(100, frames.size()));
       c.stop();
-      Scrape m = rig.awaitPayloads(KnotCapture.FRAMES);
+      Scrape m = daemon.awaitPayloads(KnotCapture.FRAMES);
       assertEquals(KnotCapture.UDP, m.result(COMPARISONS, "matched"));
-      ReplayRig.assertNoConnectionErrors(m);
+      Accounting.assertNoConnectionErrors(m);
     }
     assertFalse(Files.exists(dir.resolve("replay.sock")));
   }

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.reliability;
 
-import static io.dnstapreplay.reliability.ReplayRig.COMPARISONS;
-import static io.dnstapreplay.reliability.ReplayRig.QUERIES;
+import static io.dnstapreplay.testing.Accounting.COMPARISONS;
+import static io.dnstapreplay.testing.Accounting.QUERIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.failure.FailureRecord;
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.FrameStreamSender;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UdpResponder;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
@@ -36,29 +40,24 @@ class TargetFaultTest {
   @Test
   void closedTargetPortFailsQueriesAsErrors() throws Exception {
     InetSocketAddress closed = closedPort();
-    try (ReplayRig rig = ReplayRig.start(dir, UdpResponder.silent(), s -> s.dns = closed);
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
-      c.send(KnotCapture.frames());
-      c.stop();
-      Scrape m = rig.awaitPayloads(KnotCapture.FRAMES);
-      ReplayRig.assertQueriesBalance(m, KnotCapture.UDP);
+    try (DaemonRunner daemon =
+        DaemonRunner.start(dir, closed, s -> s.timeout = DaemonRunner.SHORT_TIMEOUT)) {
+      Scrape m = daemon.replay(KnotCapture.frames(), KnotCapture.FRAMES);
+      Accounting.assertQueriesBalance(m, KnotCapture.UDP);
       assertTrue(m.result(QUERIES, "error") > 0, "port unreachable must show as errors");
       assertEquals(0, m.result(QUERIES, "success"));
-      assertEquals(KnotCapture.FRAMES, m.result(ReplayRig.PAYLOADS, "error"));
+      assertEquals(KnotCapture.FRAMES, m.result(Accounting.PAYLOADS, "error"));
     }
   }
 
   @Test
   void targetDroppingEverythingTimesEachQueryOutOnce() throws Exception {
-    try (ReplayRig rig = ReplayRig.start(dir, UdpResponder.silent(), s -> {});
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
-      c.send(KnotCapture.frames());
-      c.stop();
-      Scrape m = rig.awaitPayloads(KnotCapture.FRAMES);
-      ReplayRig.assertQueriesBalance(m, KnotCapture.UDP);
+    try (DaemonRunner daemon = DaemonRunner.start(dir, UdpResponder.silent(), s -> {})) {
+      Scrape m = daemon.replay(KnotCapture.frames(), KnotCapture.FRAMES);
+      Accounting.assertQueriesBalance(m, KnotCapture.UDP);
       assertEquals(KnotCapture.UDP, m.result(QUERIES, "timeout"));
-      assertEquals(KnotCapture.UDP, rig.target.received());
-      List<Dnstap> timeouts = rig.drain("/timeouts");
+      assertEquals(KnotCapture.UDP, daemon.target().receivedCount());
+      List<Dnstap> timeouts = daemon.drain("/timeouts");
       assertEquals(KnotCapture.UDP, timeouts.size());
       for (Dnstap d : timeouts) {
         assertEquals(
@@ -76,17 +75,17 @@ class TargetFaultTest {
     List<byte[]> frames = KnotCapture.frames();
     int firstCut = 110;
     int secondCut = 220;
-    try (ReplayRig rig = ReplayRig.start(dir);
-        FstrmConnection c = FstrmConnection.streaming(rig.socket())) {
-      InetSocketAddress address = rig.target.address();
+    try (DaemonRunner daemon = DaemonRunner.startAgainstTwin(dir);
+        FrameStreamSender c = FrameStreamSender.streaming(daemon.socket())) {
+      InetSocketAddress address = daemon.target().address();
       c.send(frames.subList(0, firstCut));
-      Scrape up = rig.awaitPayloads(firstCut);
+      Scrape up = daemon.awaitPayloads(firstCut);
       long udpUp = udpFrames(frames.subList(0, firstCut));
       assertEquals(udpUp, up.result(COMPARISONS, "matched"));
 
-      rig.target.close();
+      daemon.target().close();
       c.send(frames.subList(firstCut, secondCut));
-      Scrape down = rig.awaitPayloads(secondCut);
+      Scrape down = daemon.awaitPayloads(secondCut);
       long udpDown = udpFrames(frames.subList(firstCut, secondCut));
       assertEquals(udpUp, down.result(COMPARISONS, "matched"));
       assertEquals(
@@ -98,11 +97,11 @@ class TargetFaultTest {
           UdpResponder.start(address, UdpResponder.logged(KnotCapture.responses()))) {
         c.send(frames.subList(secondCut, frames.size()));
         c.stop();
-        Scrape after = rig.awaitPayloads(frames.size());
-        ReplayRig.assertQueriesBalance(after, KnotCapture.UDP);
+        Scrape after = daemon.awaitPayloads(frames.size());
+        Accounting.assertQueriesBalance(after, KnotCapture.UDP);
         assertEquals(KnotCapture.UDP - udpDown, after.result(COMPARISONS, "matched"));
         assertEquals(0, after.result(COMPARISONS, "mismatched"));
-        assertEquals(KnotCapture.UDP - udpUp - udpDown, back.received());
+        assertEquals(KnotCapture.UDP - udpUp - udpDown, back.receivedCount());
       }
     }
   }

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.Await;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class InFlightLimitTest {
@@ -38,19 +41,21 @@ class InFlightLimitTest {
     for (int i = 0; i < 3; i++) {
       limit.release(true);
     }
-    Thread.sleep(100);
-    assertFalse(got.isDone(), "three free permits are fewer than the wake-up mark");
+    assertThrows(
+        TimeoutException.class,
+        () -> got.get(100, TimeUnit.MILLISECONDS),
+        "three free permits are fewer than the wake-up mark");
     assertEquals(Thread.State.WAITING, waiter.getState());
     limit.release(true);
     assertEquals(4, got.get(5, TimeUnit.SECONDS));
     assertEquals(10, limit.inFlight());
   }
 
-  private static void awaitWaiting(Thread t) throws InterruptedException {
-    for (int i = 0; i < 500 && t.getState() != Thread.State.WAITING; i++) {
-      Thread.sleep(10);
-    }
-    assertEquals(Thread.State.WAITING, t.getState());
+  private static void awaitWaiting(Thread t) throws Exception {
+    Await.until(
+        () -> t.getState() == Thread.State.WAITING,
+        Duration.ofSeconds(5),
+        () -> "the waiter is " + t.getState());
   }
 
   @Test

@@ -13,23 +13,23 @@ import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.dnstapreplay.report.RecordBuffer;
+import io.dnstapreplay.testing.Accounting;
+import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UdpResponder;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The UDP stage against a real socket on loopback that answers as told. */
+/** The UDP stage against a responder on loopback that answers each query with itself. */
 class ReplayEngineTest {
   private static final int QUERIES = 500;
 
@@ -49,53 +49,6 @@ class ReplayEngineTest {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  /**
-   * The response the responder sends for {@code query}: the query with QR set, padded with {@code
-   * padding} bytes after the question so responses of any size can be made.
-   */
-  static byte[] responseTo(byte[] query, int padding) {
-    byte[] r = Arrays.copyOf(query, query.length + padding);
-    r[2] |= (byte) 0x80;
-    Arrays.fill(r, query.length, r.length, (byte) 0x5a);
-    return r;
-  }
-
-  /** Answers every datagram with {@link #responseTo}, until closed. */
-  static final class Responder implements AutoCloseable {
-    final DatagramSocket socket;
-    private final Thread thread;
-
-    Responder(InetAddress address, int padding) throws Exception {
-      socket = new DatagramSocket(new InetSocketAddress(address, 0));
-      thread =
-          new Thread(
-              () -> {
-                byte[] buf = new byte[65535];
-                while (!socket.isClosed()) {
-                  try {
-                    DatagramPacket p = new DatagramPacket(buf, buf.length);
-                    socket.receive(p);
-                    byte[] r = responseTo(Arrays.copyOf(p.getData(), p.getLength()), padding);
-                    socket.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
-                  } catch (java.io.IOException e) {
-                    return;
-                  }
-                }
-              });
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    InetSocketAddress address() {
-      return (InetSocketAddress) socket.getLocalSocketAddress();
-    }
-
-    @Override
-    public void close() {
-      socket.close();
-    }
-  }
-
   private static Dnstap payload(int i, byte[] client, int padding) {
     byte[] query = InFlightTableTest.query(i, "q" + i + ".example");
     return Dnstap.newBuilder()
@@ -108,7 +61,7 @@ class ReplayEngineTest {
                 .setQueryAddress(ByteString.copyFrom(client))
                 .setQueryPort(10_000 + i)
                 .setQueryMessage(ByteString.copyFrom(query))
-                .setResponseMessage(ByteString.copyFrom(responseTo(query, padding))))
+                .setResponseMessage(ByteString.copyFrom(UdpResponder.echoed(query, padding))))
         .build();
   }
 
@@ -137,22 +90,21 @@ class ReplayEngineTest {
         group);
   }
 
-  private Scrape awaitAnswered(int n) throws InterruptedException {
-    for (int i = 0; i < 500; i++) {
-      Scrape s = new Scrape(metrics.scrape());
-      if (s.result("dnstap_replay_dnstap_payloads_total", "success")
-              + s.result("dnstap_replay_dnstap_payloads_total", "error")
-          >= n) {
-        return s;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("not all answered:\n" + metrics.scrape());
+  private Scrape awaitAnswered(int n) throws Exception {
+    return Await.settled(
+        () -> new Scrape(metrics.scrape()),
+        s -> Accounting.payloads(s) >= n,
+        Duration.ofSeconds(10),
+        "replay of " + n + " payloads");
   }
 
-  private void replay(InetAddress responderAddress, byte[] client, int padding, int n)
-      throws Exception {
-    try (Responder responder = new Responder(responderAddress, padding)) {
+  private static UdpResponder echo(String address, int padding) throws Exception {
+    return UdpResponder.start(
+        new InetSocketAddress(InetAddress.getByName(address), 0), UdpResponder.echo(padding));
+  }
+
+  private void replay(String responderAddress, byte[] client, int padding, int n) throws Exception {
+    try (UdpResponder responder = echo(responderAddress, padding)) {
       ReplayEngine engine = engine(responder.address(), null);
       try {
         for (int i = 0; i < n; i++) {
@@ -169,23 +121,23 @@ class ReplayEngineTest {
 
   @Test
   void manyQueriesOverIpv4AreAllMatchedWithABoundedWindow() throws Exception {
-    replay(InetAddress.getByName("127.0.0.1"), new byte[] {(byte) 192, 0, 2, 1}, 0, QUERIES);
+    replay("127.0.0.1", new byte[] {(byte) 192, 0, 2, 1}, 0, QUERIES);
   }
 
   @Test
   void ipv6TargetWorks() throws Exception {
     byte[] client = InetAddress.getByName("2001:db8::7").getAddress();
-    replay(InetAddress.getByName("::1"), client, 0, 50);
+    replay("::1", client, 0, 50);
   }
 
   @Test
   void responsesLargerThan4096BytesAreReceivedWhole() throws Exception {
-    replay(InetAddress.getByName("127.0.0.1"), new byte[] {(byte) 192, 0, 2, 1}, 20_000, 20);
+    replay("127.0.0.1", new byte[] {(byte) 192, 0, 2, 1}, 20_000, 20);
   }
 
   @Test
   void mismatchRecordCarriesTheWholeLargeResponse() throws Exception {
-    try (Responder responder = new Responder(InetAddress.getByName("127.0.0.1"), 9000)) {
+    try (UdpResponder responder = echo("127.0.0.1", 9000)) {
       ReplayEngine engine = engine(responder.address(), null);
       try {
         queue.offer(payload(1, new byte[] {10, 0, 0, 1}, 8000));
@@ -198,12 +150,12 @@ class ReplayEngineTest {
     byte[] received = FailureRecord.decode(record.getExtra().toByteArray()).mismatchResponse();
     assertEquals(record.getMessage().getQueryMessage().size() + 9000, received.length);
     assertArrayEquals(
-        responseTo(record.getMessage().getQueryMessage().toByteArray(), 9000), received);
+        UdpResponder.echoed(record.getMessage().getQueryMessage().toByteArray(), 9000), received);
   }
 
   @Test
   void dscpIsSetOnEverySocket() throws Exception {
-    try (Responder responder = new Responder(InetAddress.getByName("127.0.0.1"), 0)) {
+    try (UdpResponder responder = echo("127.0.0.1", 0)) {
       ReplayEngine engine = engine(responder.address(), 46);
       try {
         for (var ch : engine.channels()) {
@@ -217,8 +169,8 @@ class ReplayEngineTest {
 
   @Test
   void closeWaitsForQueriesInFlightToTimeOut() throws Exception {
-    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      ReplayEngine engine = engine((InetSocketAddress) silent.getLocalSocketAddress(), null);
+    try (UdpResponder silent = UdpResponder.start(UdpResponder.silent())) {
+      ReplayEngine engine = engine(silent.address(), null);
       for (int i = 0; i < 10; i++) {
         queue.offer(payload(i, new byte[] {10, 0, 0, 1}, 0));
       }

@@ -23,8 +23,6 @@ public final class DaemonProcess implements AutoCloseable {
   private static final List<String> JVM_OPTIONS =
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
 
-  private static final long POLL_MILLIS = 20;
-
   private final Process process;
   private final Path stderr;
 
@@ -64,24 +62,25 @@ public final class DaemonProcess implements AutoCloseable {
   }
 
   /** Waits for a stderr line that {@code wanted} accepts; fails if the process exits first. */
-  public String awaitLine(Predicate<String> wanted, Duration limit)
-      throws IOException, InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (true) {
-      for (String line : stderrLines()) {
-        if (wanted.test(line)) {
-          return line;
-        }
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError(
-            "exited with " + process.exitValue() + " before the line; stderr:\n" + stderrText());
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("no such line within " + limit + "; stderr:\n" + stderrText());
-      }
-      Thread.sleep(POLL_MILLIS);
-    }
+  public String awaitLine(Predicate<String> wanted, Duration limit) throws Exception {
+    return Await.first(
+        () -> {
+          for (String line : stderrLines()) {
+            if (wanted.test(line)) {
+              return line;
+            }
+          }
+          if (!process.isAlive()) {
+            throw new AssertionError(
+                "exited with "
+                    + process.exitValue()
+                    + " before the line; stderr:\n"
+                    + stderrText());
+          }
+          return null;
+        },
+        limit,
+        () -> "no such line; stderr:\n" + stderrText());
   }
 
   /** Waits for the exit and returns its status; fails (and kills it) after {@code limit}. */

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.daemon.ReplayDaemon;
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.framestream.FrameStreamReader;
+import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,29 +23,46 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * DaemonRunner starts the real daemon in the test JVM with test-sized settings, and reads its
- * metrics and buffers over its real HTTP server.
+ * DaemonRunner is the real daemon in the test JVM with test-sized settings, replaying to a real
+ * server or to a {@link UdpResponder} it owns, read over its real HTTP server; with the waits every
+ * such test needs. {@link DaemonProcess} is its twin in a child JVM.
  */
 public final class DaemonRunner implements AutoCloseable {
-  private final ReplayDaemon daemon;
-  private final Path socket;
+  /** Bounds a wait for the daemon to finish its work; a passing test never waits this long. */
+  public static final Duration SETTLE = Duration.ofSeconds(30);
+
+  /**
+   * Short, so that tests with timeouts are quick: the timeout against a {@link UdpResponder}, which
+   * answers at once.
+   */
+  public static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
+
+  /**
+   * Largest failure record a reader must accept: a whole data frame plus an {@code extra} holding a
+   * whole UDP response, which exceeds the default data frame limit.
+   */
+  static final int MAX_RECORD = FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH + (1 << 17);
 
   /** A request to a daemon that is stopping must fail, not hang the test. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
+  private final ReplayDaemon daemon;
+  private final Path socket;
+  private final UdpResponder target;
   private final HttpClient client = HttpClient.newHttpClient();
 
-  private DaemonRunner(ReplayDaemon daemon, Path socket) {
+  private DaemonRunner(ReplayDaemon daemon, Path socket, UdpResponder target) {
     this.daemon = daemon;
     this.socket = socket;
+    this.target = target;
   }
 
   /** Settings a test changes before starting; defaults are the CLI's, with a 1 s timeout. */
   public static final class Settings {
-    public InetSocketAddress dns;
     public boolean proxy;
     public boolean proxyTimespec;
     public boolean ignoreTc;
@@ -56,7 +79,42 @@ public final class DaemonRunner implements AutoCloseable {
     public int maxFrameSize = 128 * 1024;
   }
 
-  public static DaemonRunner start(Path dir, Settings s) throws IOException {
+  /** Starts with its socket in {@code dir}, replaying to {@code dns}. */
+  public static DaemonRunner start(Path dir, InetSocketAddress dns, Consumer<Settings> settings)
+      throws IOException {
+    Settings s = new Settings();
+    settings.accept(s);
+    return start(dir, dns, s, null);
+  }
+
+  /**
+   * Starts a {@link UdpResponder} answering with {@code policy} and the daemon replaying to it with
+   * {@link #SHORT_TIMEOUT}, then {@code settings}; closing the daemon closes the responder.
+   */
+  public static DaemonRunner start(
+      Path dir, UdpResponder.Policy policy, Consumer<Settings> settings) throws IOException {
+    UdpResponder target = UdpResponder.start(policy);
+    try {
+      Settings s = new Settings();
+      s.timeout = SHORT_TIMEOUT;
+      settings.accept(s);
+      return start(dir, target.address(), s, target);
+    } catch (IOException | RuntimeException e) {
+      target.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Against the source's twin: a responder that answers as the capture logged, replayed to with
+   * {@code --proxy} so that every answer matches (see {@link KnotCapture#responses}).
+   */
+  public static DaemonRunner startAgainstTwin(Path dir) throws IOException {
+    return start(dir, UdpResponder.logged(KnotCapture.responses()), s -> s.proxy = true);
+  }
+
+  private static DaemonRunner start(
+      Path dir, InetSocketAddress dns, Settings s, UdpResponder target) throws IOException {
     Path socket = dir.resolve("replay.sock");
     DaemonConfig c =
         new DaemonConfig(
@@ -70,7 +128,7 @@ public final class DaemonRunner implements AutoCloseable {
             s.matchStatusFiles,
             s.matchStatusDelay,
             new ReplayConfig(
-                s.dns,
+                dns,
                 s.numSockets,
                 null,
                 s.proxy,
@@ -80,7 +138,15 @@ public final class DaemonRunner implements AutoCloseable {
                 !s.fixedWindow,
                 s.ignoreTc,
                 IgnoredNetworks.parse(s.ignoreQueryNets)));
-    return new DaemonRunner(ReplayDaemon.start(c), socket);
+    return new DaemonRunner(ReplayDaemon.start(c), socket, target);
+  }
+
+  /** The responder this runner started; fails for a runner replaying to a server of the test's. */
+  public UdpResponder target() {
+    if (target == null) {
+      throw new IllegalStateException("started without a responder");
+    }
+    return target;
   }
 
   public Path socket() {
@@ -96,45 +162,59 @@ public final class DaemonRunner implements AutoCloseable {
   }
 
   /**
-   * Polls the metrics until {@code done} holds in two scrapes in a row that are identical, failing
-   * after {@code limit}. A scrape is not atomic: one response updates several counters, and a
-   * single scrape can catch some of them updated and not others.
+   * Waits until {@code done} holds in two identical scrapes in a row (see {@link Await#settled}).
    */
-  public Scrape awaitMetrics(Predicate<Scrape> done, Duration limit) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    Scrape previous = null;
-    Scrape s = scrape();
-    while (!done.test(s) || previous == null || !previous.toString().equals(s.toString())) {
-      previous = done.test(s) ? s : null;
-      if (System.nanoTime() > end) {
-        throw new AssertionError("metrics did not settle within " + limit + ":\n" + s);
-      }
-      Thread.sleep(50);
-      s = scrape();
-    }
-    return s;
+  public Scrape awaitMetrics(Predicate<Scrape> done) throws Exception {
+    return Await.settled(this::scrape, done, SETTLE, "metrics");
+  }
+
+  /** Waits until {@code payloads} AUTH_RESPONSE payloads have an outcome and none is in flight. */
+  public Scrape awaitPayloads(long payloads) throws Exception {
+    return awaitMetrics(
+        m -> Accounting.payloads(m) == payloads && m.result(Accounting.IN_FLIGHT, null) == 0);
+  }
+
+  /**
+   * Sends {@code frames} in one Frame Streams session and waits until {@code payloads} of them have
+   * an outcome (see {@link #awaitPayloads}).
+   */
+  public Scrape replay(List<byte[]> frames, long payloads) throws Exception {
+    FrameStreamSender.sendSession(socket, frames);
+    return awaitPayloads(payloads);
   }
 
   /** GET a path of the HTTP server. */
   public HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-    return client.send(
-        HttpRequest.newBuilder(URI.create("http://" + hostPort() + path))
-            .timeout(REQUEST_TIMEOUT)
-            .build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    return client.send(request(path), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** GET a path as a stream, for reading large bodies incrementally. */
   public HttpResponse<InputStream> getStream(String path) throws IOException, InterruptedException {
-    return client.send(
-        HttpRequest.newBuilder(URI.create("http://" + hostPort() + path))
-            .timeout(REQUEST_TIMEOUT)
-            .build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    return client.send(request(path), HttpResponse.BodyHandlers.ofInputStream());
   }
 
-  private String hostPort() {
-    return "127.0.0.1:" + httpAddress().getPort();
+  private HttpRequest request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpAddress().getPort() + path))
+        .timeout(REQUEST_TIMEOUT)
+        .build();
+  }
+
+  /** GETs {@code /errors} or {@code /timeouts} and parses the records it hands out. */
+  public List<Dnstap> drain(String path) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = get(path);
+    assertEquals(200, r.statusCode(), path);
+    return records(r.body());
+  }
+
+  /** The failure records of a Frame Streams file as {@code /errors} and {@code /timeouts} send. */
+  public static List<Dnstap> records(byte[] file) throws IOException {
+    List<Dnstap> out = new ArrayList<>();
+    try (FrameStreamReader in = new FrameStreamReader(new ByteArrayInputStream(file), MAX_RECORD)) {
+      for (byte[] f; (f = in.next()) != null; ) {
+        out.add(Dnstap.parseFrom(f));
+      }
+    }
+    return out;
   }
 
   /** Sends a Frame Streams file into the daemon's socket with the real fstrm_replay tool. */
@@ -156,8 +236,15 @@ public final class DaemonRunner implements AutoCloseable {
     }
   }
 
+  /** Stops the daemon, then the responder it owns. */
   @Override
   public void close() {
-    daemon.close();
+    try {
+      daemon.close();
+    } finally {
+      if (target != null) {
+        target.close();
+      }
+    }
   }
 }

@@ -3,84 +3,198 @@ package io.dnstapreplay.testing;
 
 import io.dnstapreplay.framestream.ControlFrame;
 import io.dnstapreplay.framestream.ControlType;
-import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
- * FrameStreamSender plays a DNS server's dnstap writer on a Unix socket (READY, ACCEPT, START, data
- * frames, STOP, FINISH), so a test can feed a daemon, including one in another process, without
- * external tools.
+ * FrameStreamSender plays a DNS server's dnstap writer on a Unix socket, so a test can feed a
+ * daemon, in this JVM or another, without external tools: a well-behaved sender ({@link
+ * #handshake}, {@link #send}, {@link #stop}) and a raw byte pipe for hostile ones ({@link
+ * #writeHex}). Data frames are written here from the protocol description, not by the daemon's
+ * encoder; control frames use {@link ControlFrame}, whose bytes its own golden tests pin. Every
+ * wait is bounded.
  */
-public final class FrameStreamSender {
-  private FrameStreamSender() {}
+public final class FrameStreamSender implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(10);
 
-  /** Sends {@code payloads} in one bidirectional session and waits for the receiver's FINISH. */
-  public static void send(Path socket, List<byte[]> payloads) throws IOException {
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
-      DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
-      writeControl(out, ControlFrame.ready(List.of(FrameStreams.DNSTAP_CONTENT_TYPE)));
-      expectControl(in, ControlType.ACCEPT);
-      writeControl(out, ControlFrame.start(FrameStreams.DNSTAP_CONTENT_TYPE));
-      for (byte[] p : payloads) {
-        out.writeInt(p.length);
-        out.write(p);
-      }
-      writeControl(out, ControlFrame.stop());
-      out.flush();
-      expectControl(in, ControlType.FINISH);
-    }
+  private final SocketChannel channel;
+  private final Selector selector;
+
+  private FrameStreamSender(SocketChannel channel) throws IOException {
+    this.channel = channel;
+    channel.configureBlocking(false);
+    this.selector = Selector.open();
   }
 
-  /** The data frames of a Frame Streams file, e.g. {@link KnotCapture#path()}. */
-  public static List<byte[]> readFile(Path file) throws IOException {
-    List<byte[]> frames = new ArrayList<>();
-    try (InputStream in = Files.newInputStream(file);
-        FrameStreamReader r =
-            new FrameStreamReader(in, FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
-      for (byte[] f; (f = r.next()) != null; ) {
-        frames.add(f);
-      }
-    }
-    return frames;
-  }
-
-  private static void writeControl(DataOutputStream out, ControlFrame frame) throws IOException {
-    ByteBuf buf = Unpooled.buffer();
+  /** Connects and sends nothing yet. */
+  public static FrameStreamSender open(Path socket) throws IOException {
+    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      frame.encodeTo(buf);
-      buf.readBytes(out, buf.readableBytes());
-    } finally {
-      buf.release();
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      return new FrameStreamSender(ch);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
     }
-    out.flush();
   }
 
-  private static void expectControl(DataInputStream in, ControlType type) throws IOException {
-    if (in.readInt() != FrameStreams.ESCAPE) {
+  /** Opens a connection and completes the bidirectional handshake for dnstap. */
+  public static FrameStreamSender streaming(Path socket) throws IOException {
+    FrameStreamSender c = open(socket);
+    try {
+      c.handshake();
+      return c;
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** One whole session: handshake, {@code payloads} as data frames, STOP, FINISH, close. */
+  public static void sendSession(Path socket, List<byte[]> payloads) throws IOException {
+    try (FrameStreamSender c = streaming(socket)) {
+      c.send(payloads);
+      c.stop();
+    }
+  }
+
+  /** READY offering dnstap, expects ACCEPT of dnstap, then START. */
+  public void handshake() throws IOException {
+    write(ControlFrame.ready(List.of(FrameStreams.DNSTAP_CONTENT_TYPE)));
+    ControlFrame accept = readControl();
+    if (accept.type() != ControlType.ACCEPT
+        || !accept.contentTypes().equals(List.of(FrameStreams.DNSTAP_CONTENT_TYPE))) {
+      throw new IOException("expected ACCEPT of dnstap, got " + accept);
+    }
+    write(ControlFrame.start(FrameStreams.DNSTAP_CONTENT_TYPE));
+  }
+
+  /** Sends each payload as a data frame. */
+  public void send(List<byte[]> payloads) throws IOException {
+    for (byte[] p : payloads) {
+      ByteBuffer b = ByteBuffer.allocate(Integer.BYTES + p.length);
+      b.putInt(p.length).put(p).flip();
+      writeFully(b);
+    }
+  }
+
+  /** STOP, expects FINISH and then the daemon closing the connection. */
+  public void stop() throws IOException {
+    write(ControlFrame.stop());
+    ControlFrame finish = readControl();
+    if (finish.type() != ControlType.FINISH) {
+      throw new IOException("expected FINISH, got " + finish);
+    }
+    if (!awaitClosedByPeer()) {
+      throw new IOException("connection still open after FINISH");
+    }
+  }
+
+  /** Writes raw bytes given in hex (white space ignored), for senders that break the protocol. */
+  public void writeHex(String hex) throws IOException {
+    writeFully(ByteBuffer.wrap(HexFormat.of().parseHex(hex.replaceAll("\\s", ""))));
+  }
+
+  public void write(ControlFrame frame) throws IOException {
+    ByteBuf b = Unpooled.buffer();
+    try {
+      frame.encodeTo(b);
+      writeFully(b.nioBuffer());
+    } finally {
+      b.release();
+    }
+  }
+
+  public void shutdownOutput() throws IOException {
+    channel.shutdownOutput();
+  }
+
+  /** Reads one control frame sent by the daemon. */
+  public ControlFrame readControl() throws IOException {
+    ByteBuffer header = readFully(2 * Integer.BYTES);
+    if (header.getInt() != FrameStreams.ESCAPE) {
       throw new IOException("expected a control frame");
     }
-    byte[] payload = new byte[in.readInt()];
-    in.readFully(payload);
-    ByteBuf buf = Unpooled.wrappedBuffer(payload);
-    ControlType got = ControlFrame.decodePayload(buf).type();
-    if (got != type) {
-      throw new IOException("expected " + type + ", got " + got);
+    return ControlFrame.decodePayload(Unpooled.wrappedBuffer(readFully(header.getInt())));
+  }
+
+  /**
+   * Reads and discards until the daemon closes the connection.
+   *
+   * @return false if it is still open after {@link #WAIT}
+   */
+  public boolean awaitClosedByPeer() throws IOException {
+    ByteBuffer sink = ByteBuffer.allocate(4096);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    try {
+      while (true) {
+        sink.clear();
+        if (channel.read(sink) < 0) {
+          return true;
+        }
+        if (!await(SelectionKey.OP_READ, deadline)) {
+          return false;
+        }
+      }
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
+  private ByteBuffer readFully(int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (b.hasRemaining()) {
+      if (channel.read(b) < 0) {
+        throw new IOException("closed by the daemon after " + b.position() + " of " + n);
+      }
+      if (b.hasRemaining() && !await(SelectionKey.OP_READ, deadline)) {
+        throw new IOException("nothing from the daemon within " + WAIT);
+      }
+    }
+    return b.flip();
+  }
+
+  private void writeFully(ByteBuffer b) throws IOException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (b.hasRemaining()) {
+      channel.write(b);
+      if (b.hasRemaining() && !await(SelectionKey.OP_WRITE, deadline)) {
+        throw new IOException("the daemon read nothing within " + WAIT);
+      }
+    }
+  }
+
+  private boolean await(int op, long deadline) throws IOException {
+    long left = (deadline - System.nanoTime()) / 1_000_000;
+    if (left <= 0) {
+      return false;
+    }
+    SelectionKey key = channel.register(selector, op);
+    try {
+      return selector.select(left) > 0;
+    } finally {
+      key.cancel();
+      selector.selectNow();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try (selector) {
+      channel.close();
     }
   }
 }

@@ -4,8 +4,11 @@ package io.dnstapreplay.testing;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.framestream.FrameStreamReader;
+import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.replay.QueryKey;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,12 +56,24 @@ public final class KnotCapture {
   public static synchronized List<byte[]> frames() {
     if (frames == null) {
       try {
-        frames = List.copyOf(FrameStreamSender.readFile(path()));
+        frames = List.copyOf(readFrames(path()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return frames;
+  }
+
+  private static List<byte[]> readFrames(Path file) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(file);
+        FrameStreamReader r =
+            new FrameStreamReader(in, FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
+      for (byte[] f; (f = r.next()) != null; ) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   /**

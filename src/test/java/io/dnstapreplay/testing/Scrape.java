@@ -36,6 +36,17 @@ public final class Scrape {
     throw new AssertionError("no series " + series + " in\n" + text);
   }
 
+  /** Equal scrapes have the same text: every series with the same value. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Scrape other && text.equals(other.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
+  }
+
   @Override
   public String toString() {
     return text;

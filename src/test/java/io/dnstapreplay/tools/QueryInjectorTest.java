@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.testing.UdpResponder;
 import io.dnstapreplay.tools.QueryInjector.Outcome;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -15,7 +16,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class QueryInjectorTest {
@@ -35,18 +35,18 @@ class QueryInjectorTest {
 
   @Test
   void sendsTheQueryAloneAndReturnsTheAnswer() throws Exception {
-    try (FakeDnsServer server = FakeDnsServer.echo();
+    try (UdpResponder server = UdpResponder.start(UdpResponder.echo());
         QueryInjector injector = new QueryInjector(server.address(), false, TIMEOUT)) {
       QueryInjector.Result r = injector.inject(message("7f000005", 33546).build());
       assertEquals(Outcome.ANSWERED, r.outcome());
-      assertArrayEquals(FakeDnsServer.response(HEX.parseHex(QUERY)), r.answer());
+      assertArrayEquals(UdpResponder.echoed(HEX.parseHex(QUERY), 0), r.answer());
       assertEquals(QUERY, HEX.formatHex(server.received().get(0)));
     }
   }
 
   @Test
   void putsTheOriginalsProxyV2HeaderFirst() throws Exception {
-    try (FakeDnsServer server = FakeDnsServer.echo();
+    try (UdpResponder server = UdpResponder.start(UdpResponder.echo());
         QueryInjector injector = new QueryInjector(server.address(), true, TIMEOUT)) {
       injector.inject(message("7f000005", 33546).build());
       injector.inject(message("20010db8000000000000000000000001", 53).build());
@@ -78,19 +78,24 @@ class QueryInjectorTest {
   /** A late answer to an earlier query is not taken for the answer to this one. */
   @Test
   void answersAreRecognisedByTheirId() throws Exception {
-    byte[] stale = FakeDnsServer.response(HEX.parseHex(QUERY));
+    byte[] stale = UdpResponder.echoed(HEX.parseHex(QUERY), 0);
     stale[1] = 0x28;
-    try (FakeDnsServer server = new FakeDnsServer(q -> List.of(stale, FakeDnsServer.response(q)));
+    try (UdpResponder server =
+            UdpResponder.start(
+                (q, reply) -> {
+                  reply.send(stale);
+                  reply.send(UdpResponder.echoed(q.message(), 0));
+                });
         QueryInjector injector = new QueryInjector(server.address(), false, TIMEOUT)) {
       QueryInjector.Result r = injector.inject(message("7f000001", 1).build());
       assertEquals(Outcome.ANSWERED, r.outcome());
-      assertArrayEquals(FakeDnsServer.response(HEX.parseHex(QUERY)), r.answer());
+      assertArrayEquals(UdpResponder.echoed(HEX.parseHex(QUERY), 0), r.answer());
     }
   }
 
   @Test
   void noAnswerWithinTheTimeoutIsATimeout() throws Exception {
-    try (FakeDnsServer server = new FakeDnsServer(q -> List.of());
+    try (UdpResponder server = UdpResponder.start(UdpResponder.silent());
         QueryInjector injector = new QueryInjector(server.address(), false, TIMEOUT)) {
       long start = System.nanoTime();
       QueryInjector.Result r = injector.inject(message("7f000001", 1).build());
@@ -115,7 +120,7 @@ class QueryInjectorTest {
 
   @Test
   void messagesWithoutWhatTheQueryNeedsAreSkipped() throws Exception {
-    try (FakeDnsServer server = FakeDnsServer.echo();
+    try (UdpResponder server = UdpResponder.start(UdpResponder.echo());
         QueryInjector plain = new QueryInjector(server.address(), false, TIMEOUT);
         QueryInjector proxy = new QueryInjector(server.address(), true, TIMEOUT)) {
       assertEquals(
