@@ -181,7 +181,10 @@ final class ReplayCommandOptions {
       throw usage("--match-status-delay must not be negative: " + matchStatusDelayMillis);
     }
     if (proxyTimespec && !proxy) {
-      throw usage("--proxy-timespec needs --proxy");
+      // The original accepts it and sends no TLV; a start-up script written for it keeps working.
+      commandLine
+          .getErr()
+          .println("dnstap-replay: warning: --proxy-timespec has no effect without --proxy");
     }
     IgnoredNetworks ignoredNets;
     try {

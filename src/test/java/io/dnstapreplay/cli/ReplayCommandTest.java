@@ -89,10 +89,14 @@ class ReplayCommandTest {
   }
 
   @Test
-  void timespecNeedsProxy() {
+  void timespecWithoutProxyIsAcceptedWithAWarningAsTheOriginalAcceptsIt() {
     Result r = run(with("--proxy-timespec"));
-    assertEquals(2, r.exit(), r.err());
-    assertTrue(r.err().contains("--proxy-timespec needs --proxy"), r.err());
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(
+        "dnstap-replay: warning: --proxy-timespec has no effect without --proxy", r.err().strip());
+    assertTrue(r.config().replay().proxyTimespec());
+    assertFalse(r.config().replay().proxy());
+    assertTrue(run(with("--proxy-timespec", "--proxy")).err().isEmpty());
   }
 
   @Test

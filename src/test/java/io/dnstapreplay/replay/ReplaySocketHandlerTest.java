@@ -261,6 +261,18 @@ class ReplaySocketHandlerTest {
   }
 
   @Test
+  void timespecWithoutProxySendsTheBareQueryAsTheOriginalDoes() throws Exception {
+    ReplaySocketHandler h = new ReplaySocketHandler(config(false, true), outcomes, permits, 1);
+    channel = open(h);
+    byte[] q = InFlightTableTest.query(7, "a.example");
+    ProxyV2Header.Timespec t = new ProxyV2Header.Timespec(1_700_000_000L, 123_456_789);
+    permits.acquireUpTo(1);
+    h.submit(List.of(replayQuery(q, response(q, 0), t)));
+    channel.runPendingTasks();
+    assertArrayEquals(q, sent(channel));
+  }
+
+  @Test
   void timespecIsLeftOutWhenTheMessageHasNoResponseTime() throws Exception {
     ReplaySocketHandler h = timespecHandler();
     channel = open(h);
