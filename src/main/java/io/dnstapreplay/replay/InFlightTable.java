@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * InFlightTable lets one UDP socket carry many queries at once, where the original sent one and
  * waited. A response is matched to its query by DNS ID plus question; a response without a question
- * (FORMERR and friends) by ID alone, and only when exactly one query with that ID is in flight.
+ * (FORMERR and friends) or with another question by ID alone, and only when exactly one query with
+ * that ID is in flight.
  *
  * <p>The table refuses ({@link #tryAdd}) a query that would be indistinguishable from one already
  * in flight, so a response can never be compared with the wrong query; the caller sends it on
@@ -107,11 +108,14 @@ public final class InFlightTable<V> {
 
   /**
    * Removes and returns the query that {@code response} answers, or null; see {@link #miss} for
-   * why.
+   * why. A response whose question matches no query in flight, and is not a late answer, is taken
+   * as the answer of the only query in flight with its DNS ID, if there is exactly one: the target
+   * answered the wrong question, which the comparison then reports as a mismatch with the evidence,
+   * as the original (which takes whatever datagram comes next) does.
    */
   public Completed<V> complete(QueryKey response) {
     Entry<V> e = inFlight.remove(response);
-    if (e == null && !response.hasQuestion() && perId[response.id()] == 1) {
+    if (e == null && perId[response.id()] == 1 && !timedOut.containsKey(response)) {
       e = removeOnlyEntryWithId(response.id());
     }
     if (e == null) {

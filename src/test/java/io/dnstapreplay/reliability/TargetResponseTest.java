@@ -19,10 +19,13 @@ import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.testing.UdpResponder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +132,43 @@ class TargetResponseTest {
               reply.send(r);
             });
     assertEveryResponseUnknown(m);
+  }
+
+  /**
+   * As in the original, which takes the next datagram as the answer, a response to another question
+   * with the ID of a query in flight is that query's mismatch, kept in /errors with the evidence.
+   * (One query per ID here: with two in flight, a wrong question could answer either.)
+   */
+  @Test
+  void responseToAnotherQuestionIsThatQuerysMismatch() throws Exception {
+    List<byte[]> frames = new ArrayList<>();
+    Set<Integer> ids = new HashSet<>();
+    for (byte[] f : KnotCapture.framesWithDistinctQueries()) {
+      byte[] q = KnotCapture.parse(f).getMessage().getQueryMessage().toByteArray();
+      if (ids.add(((q[0] & 0xff) << 8) | (q[1] & 0xff))) {
+        frames.add(f);
+      }
+    }
+    UdpResponder.Policy otherQuestion =
+        (q, reply) -> {
+          byte[] r = logged(q).clone();
+          r[13] ^= 1; // the first letter of the question's name
+          reply.send(r);
+        };
+    try (DaemonRunner daemon = DaemonRunner.start(dir, otherQuestion, s -> s.proxy = true)) {
+      Scrape m = daemon.replay(frames, frames.size());
+      assertEquals(frames.size(), m.result(COMPARISONS, "mismatched"));
+      assertEquals(0, m.result(QUERIES, "timeout"));
+      assertEquals(0, unmatched(m, "unknown"));
+      List<Dnstap> errors = daemon.drain("/errors");
+      assertEquals(frames.size(), errors.size());
+      for (Dnstap d : errors) {
+        FailureRecord r = FailureRecord.decode(d.getExtra().toByteArray());
+        byte[] expected = d.getMessage().getResponseMessage().toByteArray().clone();
+        expected[13] ^= 1;
+        assertArrayEquals(expected, r.mismatchResponse());
+      }
+    }
   }
 
   /**

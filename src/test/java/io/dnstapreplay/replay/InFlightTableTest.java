@@ -91,10 +91,28 @@ class InFlightTableTest {
   }
 
   @Test
-  void wrongQuestionDoesNotMatch() {
+  void wrongQuestionIsTheAnswerOfTheOnlyQueryWithItsId() {
     table.tryAdd(key(5, "a.example"), "a", 0);
-    assertNull(table.complete(key(5, "b.example")));
-    assertNull(table.complete(key(4, "a.example")));
+    assertNull(table.complete(key(4, "a.example")), "another ID matches nothing");
+    assertEquals("a", table.complete(key(5, "b.example")).value());
+    assertEquals(0, table.size());
+  }
+
+  @Test
+  void wrongQuestionMatchesNothingWhenTwoQueriesShareItsId() {
+    table.tryAdd(key(6, "a.example"), "a6", 0);
+    table.tryAdd(key(6, "b.example"), "b6", 0);
+    assertNull(table.complete(key(6, "c.example")));
+    assertEquals(2, table.size());
+  }
+
+  @Test
+  void aLateAnswerIsNotTakenForTheWrongQuestionOfANewQuery() {
+    table.tryAdd(key(7, "a.example"), "old", 0);
+    table.expire(TIMEOUT);
+    table.tryAdd(key(7, "b.example"), "new", TIMEOUT);
+    assertNull(table.complete(key(7, "a.example")));
+    assertEquals(InFlightTable.Miss.LATE, table.miss(key(7, "a.example"), TIMEOUT + 1));
     assertEquals(1, table.size());
   }
 
