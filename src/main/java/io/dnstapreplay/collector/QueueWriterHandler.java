@@ -12,9 +12,11 @@ import java.util.concurrent.RejectedExecutionException;
  * queue is full it switches this connection's autoRead off and resumes it when the queue has room.
  * It never blocks the event loop.
  *
- * <p>Messages decoded from bytes already read when the queue filled up wait in a local queue. That
- * queue is bounded by one socket read plus one partial frame, and it survives the connection: a
- * sender that sent STOP and left still gets every payload it sent replayed.
+ * <p>Messages decoded from one socket read are handed over together when the read completes, so the
+ * replay stage is woken once per read rather than once per message. What does not fit waits in a
+ * local queue, bounded by one socket read plus one partial frame, that survives the connection: a
+ * sender that sent STOP and left still gets every payload it sent replayed. Every message held here
+ * is reported to the queue ({@link PayloadQueue#heldByProducers}), so that shutdown waits for it.
  *
  * @param <T> the message type
  */
@@ -23,6 +25,7 @@ public final class QueueWriterHandler<T> extends ChannelInboundHandlerAdapter {
   private final Class<T> type;
   private final ArrayDeque<T> pending = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
+  private boolean parked;
 
   public QueueWriterHandler(PayloadQueue<T> queue, Class<T> type) {
     this.queue = queue;
@@ -40,13 +43,30 @@ public final class QueueWriterHandler<T> extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
-    T item = type.cast(msg);
-    if (pending.isEmpty() && queue.offer(item)) {
+    pending.add(type.cast(msg));
+    queue.heldByProducers(1);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    handOver();
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    handOver();
+    super.channelInactive(ctx);
+  }
+
+  /** Moves what fits into the queue; parks this connection while anything is left. */
+  private void handOver() {
+    if (parked || pending.isEmpty()) {
       return;
     }
-    pending.add(item);
-    queue.heldByProducers(1);
-    if (pending.size() == 1) {
+    queue.heldByProducers(-queue.offerAll(pending));
+    if (!pending.isEmpty()) {
+      parked = true;
       ctx.channel().config().setAutoRead(false);
       queue.onSpace(this::scheduleResume);
     }
@@ -61,14 +81,10 @@ public final class QueueWriterHandler<T> extends ChannelInboundHandlerAdapter {
   }
 
   private void resume() {
-    while (!pending.isEmpty() && queue.offer(pending.peek())) {
-      pending.poll();
-      queue.heldByProducers(-1);
-    }
-    if (pending.isEmpty()) {
+    parked = false;
+    handOver();
+    if (!parked) {
       ctx.channel().config().setAutoRead(true);
-    } else {
-      queue.onSpace(this::scheduleResume);
     }
   }
 
