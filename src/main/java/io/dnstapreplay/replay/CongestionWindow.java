@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * timeouts frees at once) shrinks it to what would bring the delay back to the tolerance at the
  * same rate (Little's law), at most by half.
  *
+ * <p>The minimum misses one kind of queue: bursts (a batch of queries sent at once) that fill the
+ * target's receive queue and drain before the next, so the first of each burst still sees none.
+ * Those show as the share of responses delayed by more than {@value #BURST_TOLERANCES} tolerances:
+ * over {@value #BURST_SHARE_GROW} of a round, the window stops growing; over {@value
+ * #BURST_SHARE_SHRINK} in two rounds in a row, it shrinks by {@value #BURST_SHRINK}.
+ *
  * <p>A timeout only ends slow start: the queue shows long before it overflows, and a lost query
  * holds its place in the window for the whole timeout, so a window that shrank for the losses of a
  * target that drops some queries by policy (rate limiting) would starve. A timeout while the target
@@ -38,6 +44,10 @@ final class CongestionWindow {
   static final long BASE_RTT_EPOCH_NANOS = TimeUnit.SECONDS.toNanos(10);
   static final int MIN_ROUND = 64;
   static final long DELAY_FLOOR_MICROS = 200;
+  static final int BURST_TOLERANCES = 4;
+  static final double BURST_SHARE_GROW = 0.1;
+  static final double BURST_SHARE_SHRINK = 0.25;
+  static final double BURST_SHRINK = 0.7;
   private static final long DELAY_FLOOR_NANOS = TimeUnit.MICROSECONDS.toNanos(DELAY_FLOOR_MICROS);
 
   private final int max;
@@ -51,6 +61,7 @@ final class CongestionWindow {
   private long roundStart;
   private long roundMinRtt = Long.MAX_VALUE;
   private int roundMaxInFlight;
+  private int roundSlow;
   private boolean queuedLastRound;
 
   /**
@@ -75,6 +86,9 @@ final class CongestionWindow {
     trackBaseRtt(rttNanos, now);
     roundMinRtt = Math.min(roundMinRtt, rttNanos);
     roundMaxInFlight = Math.max(roundMaxInFlight, inFlight);
+    if (rttNanos - baseRttNanos() > BURST_TOLERANCES * tolerance()) {
+      roundSlow++;
+    }
     if (roundResponses++ == 0) {
       roundStart = now;
     }
@@ -125,13 +139,21 @@ final class CongestionWindow {
     epochMinRtt = Math.min(epochMinRtt, rttNanos);
   }
 
+  /** Queueing delay that is noise, not a queue: half the base, or the floor if more. */
+  private long tolerance() {
+    return Math.max(baseRttNanos() / 2, DELAY_FLOOR_NANOS);
+  }
+
   private void endRound(long now) {
     if (2 * roundMaxInFlight >= size()) {
       long base = baseRttNanos();
-      long tolerance = Math.max(base / 2, DELAY_FLOOR_NANOS);
+      long tolerance = tolerance();
       long delay = roundMinRtt - base;
-      boolean queued = delay > 2 * tolerance;
-      if (delay <= tolerance) {
+      double slowShare = (double) roundSlow / roundResponses;
+      boolean standingQueue = delay > 2 * tolerance;
+      boolean bursts = slowShare > BURST_SHARE_SHRINK;
+      boolean queued = standingQueue || bursts;
+      if (delay <= tolerance && slowShare <= BURST_SHARE_GROW) {
         // Slow start never adds more than the queries that would fill the rest of the tolerance at
         // this round's rate: the delay seen now is that of a smaller window, so doubling blindly
         // overshoots.
@@ -140,13 +162,18 @@ final class CongestionWindow {
         window = clamp(window + (slowStart ? Math.min(window, headroom) : Math.max(1, window / 8)));
       } else if (queued && queuedLastRound) {
         slowStart = false;
-        window = clamp(window * Math.max(0.5, (double) (base + tolerance) / roundMinRtt));
+        double factor = bursts ? BURST_SHRINK : 1;
+        if (standingQueue) {
+          factor = Math.min(factor, (double) (base + tolerance) / roundMinRtt);
+        }
+        window = clamp(window * Math.max(0.5, factor));
       }
       queuedLastRound = queued;
     }
     roundResponses = 0;
     roundMinRtt = Long.MAX_VALUE;
     roundMaxInFlight = 0;
+    roundSlow = 0;
   }
 
   private double clamp(double w) {
