@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
-import io.dnstapreplay.tools.DnsText;
 import io.dnstapreplay.tools.HexInput;
+import io.dnstapreplay.tools.dnstext.DnsText;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,15 +12,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code fmt-dns-message} command, for the hex that dnstap-dump and logs print. A message that
- * does not parse is printed as far as it parses, then {@code ;; PARSE ERROR}, with exit 1.
+ * The {@code fmt-dns-message} command, for the hex that dnstap-dump and logs print. The text is the
+ * original's; where the original silently leaves out a part of the message that does not parse,
+ * this one also says so on stderr and exits 1, so that a script can tell a clean message from a
+ * broken one.
  */
 @Command(
     name = "fmt-dns-message",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     usageHelpAutoWidth = true,
-    description = "Prints a DNS message given in hex dig-style. Whitespace in HEX is ignored.")
+    description =
+        "Prints a DNS message given in hex as the original fmt-dns-message does."
+            + " Whitespace in HEX is ignored.")
 public final class FmtDnsMessageCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -49,7 +53,11 @@ public final class FmtDnsMessageCommand implements Callable<Integer> {
     DnsText text = DnsText.format(wire);
     out.print(text.text());
     out.flush();
-    return text.parseError().isPresent() ? 1 : 0;
+    if (text.problem().isPresent()) {
+      spec.commandLine().getErr().println("fmt-dns-message: not shown: " + text.problem().get());
+      return 1;
+    }
+    return 0;
   }
 
   public static void main(String[] args) {

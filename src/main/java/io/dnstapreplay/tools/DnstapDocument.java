@@ -5,7 +5,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.ProtocolMessageEnum;
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.failure.FailureRecord;
-import io.netty.util.NetUtil;
+import io.dnstapreplay.tools.dnstext.DnsText;
+import io.dnstapreplay.tools.dnstext.IpAddressText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
@@ -28,8 +29,6 @@ final class DnstapDocument {
   private static final HexFormat HEX = HexFormat.of();
   private static final int IPV4_LENGTH = 4;
   private static final int IPV6_LENGTH = 16;
-  private static final ByteString IPV4_MAPPED_PREFIX =
-      ByteString.copyFrom(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff});
   private static final int NANOS_PER_SECOND = 1_000_000_000;
 
   /** 9999-12-31T23:59:59Z: a later time has no four-digit year. */
@@ -136,17 +135,8 @@ final class DnstapDocument {
 
   private static void address(String key, ByteString bytes, DocumentWriter w) throws IOException {
     if (bytes.size() == IPV4_LENGTH || bytes.size() == IPV6_LENGTH) {
-      w.string(key, formatAddress(bytes));
+      w.string(key, IpAddressText.of(bytes.toByteArray()));
     }
-  }
-
-  /** RFC 5952 text; an IPv4-mapped IPv6 address ends in dotted quad, as section 5 recommends. */
-  private static String formatAddress(ByteString bytes) {
-    if (bytes.size() == IPV6_LENGTH && bytes.startsWith(IPV4_MAPPED_PREFIX)) {
-      return "::ffff:"
-          + NetUtil.bytesToIpAddress(bytes.substring(IPV4_MAPPED_PREFIX.size()).toByteArray());
-    }
-    return NetUtil.bytesToIpAddress(bytes.toByteArray());
   }
 
   /** dnstap times are u64 seconds and u32 nanoseconds since the epoch, both unsigned. */

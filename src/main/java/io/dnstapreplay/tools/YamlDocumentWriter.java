@@ -12,10 +12,12 @@ import java.util.regex.Pattern;
 /**
  * Writes documents in the original dnstap-dump's YAML layout: two spaces per level, {@code ---}
  * after each document, strings double-quoted, text as literal blocks indented two more spaces than
- * their key.
+ * their key (so the DNS text is the original's, byte for byte).
  *
  * <p>Unlike the original it escapes strings, because identity and version are arbitrary bytes a
  * server was configured with: any value comes out as valid YAML that loads back to the same string.
+ * For the same reason text that a literal block cannot hold (a control character a server put in an
+ * EDNS option, a line of blanks) is written as a quoted string.
  */
 final class YamlDocumentWriter implements DocumentWriter {
   private static final int INDENT = 2;
@@ -126,17 +128,36 @@ final class YamlDocumentWriter implements DocumentWriter {
   }
 
   /**
-   * Whether {@code lines} can be a literal block: printable ASCII, tabs and line breaks, at least
-   * one line with something on it, and no blank at the end of a line (a line of blanks only would
-   * be read as an empty line).
+   * Whether {@code lines} can be a literal block: characters YAML prints as they are (any language,
+   * tabs, line breaks), at least one line with something on it, and no line of blanks only (it
+   * would be read as an empty line). Blanks at the end of a line with text are kept by a reader.
    */
   static boolean fitsLiteralBlock(String lines) {
-    return !lines.isBlank()
-        && !lines.contains(" \n")
-        && !lines.contains("\t\n")
-        && !lines.endsWith(" ")
-        && !lines.endsWith("\t")
-        && lines.chars().allMatch(c -> c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f));
+    if (lines.isBlank()) {
+      return false;
+    }
+    for (String line : lines.split("\n", -1)) {
+      if (!line.isEmpty() && line.isBlank()) {
+        return false;
+      }
+    }
+    for (int i = 0; i < lines.length(); i++) {
+      char c = lines.charAt(i);
+      if (c == '\n' || c == '\t' || printable(c)) {
+        continue;
+      }
+      if (!isSurrogatePair(lines, i)) {
+        return false;
+      }
+      i++;
+    }
+    return true;
+  }
+
+  private static boolean isSurrogatePair(String s, int i) {
+    return Character.isHighSurrogate(s.charAt(i))
+        && i + 1 < s.length()
+        && Character.isLowSurrogate(s.charAt(i + 1));
   }
 
   /** A YAML 1.1 double-quoted scalar that loads back to exactly {@code s}. */
@@ -155,9 +176,7 @@ final class YamlDocumentWriter implements DocumentWriter {
         case 0x2028 -> sb.append("\\L");
         case 0x2029 -> sb.append("\\P");
         default -> {
-          if (Character.isHighSurrogate(c)
-              && i + 1 < s.length()
-              && Character.isLowSurrogate(s.charAt(i + 1))) {
+          if (isSurrogatePair(s, i)) {
             sb.append(c).append(s.charAt(++i));
           } else if (printable(c)) {
             sb.append(c);

@@ -17,6 +17,7 @@ import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.failure.FailureRecord.Kind;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.tools.DnstapDump.Format;
+import io.dnstapreplay.tools.dnstext.DnsText;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -69,7 +70,7 @@ class DnstapDumpTest {
     d = d.toBuilder().setMessage(d.getMessage().toBuilder().clearResponseMessage()).build();
     String yaml = dump(tapOf(d), Format.YAML);
     assertTrue(yaml.contains("  mismatch_bytes: \"0102\"\n"), yaml);
-    assertTrue(yaml.contains("    ;; PARSE ERROR: end of input\n"), yaml);
+    assertTrue(yaml.contains("    ;; PARSE ERROR: short message\n"), yaml);
     assertFalse(yaml.contains("mismatch_diff"), yaml);
   }
 
@@ -125,8 +126,8 @@ class DnstapDumpTest {
         new ArrayList<>(extra.keySet()));
     assertEquals("DRDH_MISMATCH", extra.get("type"));
     assertEquals(
-        "--- logged response\n+++ received response\n@@ -6,2 +6,2 @@\n ;; ANSWERS:\n"
-            + "-whoami.test.\t\t60\tIN\tA\t127.0.0.1\n+whoami.test.\t\t60\tIN\tA\t10.1.2.3\n",
+        "--- logged response\n+++ received response\n@@ -7,2 +7,2 @@\n ;; ANSWER SECTION:\n"
+            + "-whoami.test. 60 IN A 127.0.0.1\n+whoami.test. 60 IN A 10.1.2.3\n",
         extra.get("mismatch_diff"));
   }
 

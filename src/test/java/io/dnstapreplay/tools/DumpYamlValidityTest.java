@@ -59,9 +59,12 @@ class DumpYamlValidityTest {
     assertEquals(List.of(Map.of("m", expected)), loaded);
   }
 
-  /** Lines of printable ASCII, tabs and blanks, sometimes starting or ending with line breaks. */
+  /**
+   * Lines of printable characters of any language, control characters, tabs and blanks, sometimes
+   * starting or ending with line breaks.
+   */
   private static String randomText(Random random) {
-    String alphabet = " \t\n\n;-|#:'\"abc";
+    String alphabet = " \t\n\n;-|#:'\"abc\u00e9\u20ac\ud83d\ude00\u0001\u0085";
     StringBuilder sb = new StringBuilder();
     for (int n = random.nextInt(20); n > 0; n--) {
       sb.append(alphabet.charAt(random.nextInt(alphabet.length())));

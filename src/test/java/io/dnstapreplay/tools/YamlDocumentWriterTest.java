@@ -74,12 +74,24 @@ class YamlDocumentWriterTest {
   void textABlockCannotHoldIsQuoted() throws IOException {
     StringWriter out = new StringWriter();
     YamlDocumentWriter w = new YamlDocumentWriter(out);
-    w.text("a", "trailing blank \n");
+    w.text("a", "a line of blanks\n  \n");
     w.text("b", "\n\n");
     w.text("c", "");
-    w.text("d", "caf\u00e9\n");
+    w.text("d", "a control character \u0001\n");
     assertEquals(
-        "a: \"trailing blank \\n\"\nb: \"\\n\\n\"\nc: \"\"\nd: \"caf\u00e9\\n\"\n", out.toString());
+        "a: \"a line of blanks\\n  \\n\"\nb: \"\\n\\n\"\nc: \"\"\n"
+            + "d: \"a control character \\x01\\n\"\n",
+        out.toString());
+  }
+
+  /** As the original writes an NSID that is not UTF-8 ({@code ; NSID: FF }) or text in UTF-8. */
+  @Test
+  void blanksAfterTextAndAnyLanguageStayInTheBlock() throws IOException {
+    StringWriter out = new StringWriter();
+    YamlDocumentWriter w = new YamlDocumentWriter(out);
+    w.text("a", "; NSID: FF \n; NSID: 63 61 66 C3 A9 (caf\u00e9 \ud83d\ude00)\n");
+    assertEquals(
+        "a: |\n  ; NSID: FF \n  ; NSID: 63 61 66 C3 A9 (caf\u00e9 \ud83d\ude00)\n", out.toString());
   }
 
   @Test
@@ -105,17 +117,20 @@ class YamlDocumentWriterTest {
   }
 
   @Test
-  void literalBlocksTakePrintableAsciiWithoutTrailingBlanks() {
+  void literalBlocksTakePrintableTextWithoutLinesOfBlanks() {
     assertTrue(YamlDocumentWriter.fitsLiteralBlock(";; a\n\n;;\tb\n"));
     assertTrue(YamlDocumentWriter.fitsLiteralBlock("--- a\n b\n-c\n"));
     assertTrue(YamlDocumentWriter.fitsLiteralBlock("\n a\n\n"));
     assertTrue(YamlDocumentWriter.fitsLiteralBlock("a"));
     assertFalse(YamlDocumentWriter.fitsLiteralBlock(""));
     assertFalse(YamlDocumentWriter.fitsLiteralBlock("\n\n"));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a \n"));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\t\nb"));
+    assertTrue(YamlDocumentWriter.fitsLiteralBlock("a \n"));
+    assertTrue(YamlDocumentWriter.fitsLiteralBlock("a\t\nb"));
+    assertTrue(YamlDocumentWriter.fitsLiteralBlock("\u00e9\ud83d\ude00\n"));
     assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\n  "));
+    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\n \t\nb"));
     assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\rb\n"));
-    assertFalse(YamlDocumentWriter.fitsLiteralBlock("\u00e9\n"));
+    assertFalse(YamlDocumentWriter.fitsLiteralBlock("a\u0085b\n"));
+    assertFalse(YamlDocumentWriter.fitsLiteralBlock("\ud83d\n"));
   }
 }
