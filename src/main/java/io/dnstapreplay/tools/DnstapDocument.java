@@ -29,7 +29,6 @@ final class DnstapDocument {
   private static final HexFormat HEX = HexFormat.of();
   private static final int IPV4_LENGTH = 4;
   private static final int IPV6_LENGTH = 16;
-  private static final int NANOS_PER_SECOND = 1_000_000_000;
 
   /** 9999-12-31T23:59:59Z: a later time has no four-digit year. */
   private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
@@ -94,10 +93,15 @@ final class DnstapDocument {
       w.symbol("type", enumName(m.getType()));
     }
     if (m.hasQueryTimeSec()) {
-      timestamp("query_time", m.getQueryTimeSec(), m.getQueryTimeNsec(), w);
+      timestamp("query_time", m.getQueryTimeSec(), m.hasQueryTimeNsec(), m.getQueryTimeNsec(), w);
     }
     if (m.hasResponseTimeSec()) {
-      timestamp("response_time", m.getResponseTimeSec(), m.getResponseTimeNsec(), w);
+      timestamp(
+          "response_time",
+          m.getResponseTimeSec(),
+          m.hasResponseTimeNsec(),
+          m.getResponseTimeNsec(),
+          w);
     }
     if (m.hasSocketFamily()) {
       w.symbol("socket_family", enumName(m.getSocketFamily()));
@@ -139,14 +143,18 @@ final class DnstapDocument {
     }
   }
 
-  /** dnstap times are u64 seconds and u32 nanoseconds since the epoch, both unsigned. */
-  private static void timestamp(String key, long seconds, int nanos, DocumentWriter w)
-      throws IOException {
-    long nanosUnsigned = Integer.toUnsignedLong(nanos);
-    if (seconds < 0 || seconds > MAX_EPOCH_SECOND || nanosUnsigned >= NANOS_PER_SECOND) {
+  /**
+   * dnstap times are u64 seconds and u32 nanoseconds since the epoch, both unsigned. As the
+   * original: no fraction without nanoseconds, and nanoseconds as nine or more digits, even when
+   * they are a second or more.
+   */
+  private static void timestamp(
+      String key, long seconds, boolean hasNanos, int nanos, DocumentWriter w) throws IOException {
+    if (seconds < 0 || seconds > MAX_EPOCH_SECOND) {
       return;
     }
-    w.timestamp(key, LocalDateTime.ofEpochSecond(seconds, (int) nanosUnsigned, ZoneOffset.UTC));
+    String fraction = hasNanos ? String.format(".%09d", Integer.toUnsignedLong(nanos)) : "";
+    w.timestamp(key, LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC), fraction);
   }
 
   /**

@@ -28,8 +28,11 @@ interface DocumentWriter {
 
   void number(String key, long value) throws IOException;
 
-  /** A UTC date and time. */
-  void timestamp(String key, LocalDateTime utc) throws IOException;
+  /**
+   * A UTC date and time to the second, and the fraction of a second to write after it: empty, or a
+   * dot and digits.
+   */
+  void timestamp(String key, LocalDateTime utc, String fraction) throws IOException;
 
   /** Lines of text, each ending in {@code \n}, shown as a block where the format has one. */
   void text(String key, String lines) throws IOException;

@@ -15,7 +15,7 @@ final class JsonDocumentWriter implements DocumentWriter {
   private static final int MAX_DEPTH = 8;
 
   private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'");
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
   private final Writer out;
   private final boolean[] empty = new boolean[MAX_DEPTH];
@@ -68,8 +68,8 @@ final class JsonDocumentWriter implements DocumentWriter {
   }
 
   @Override
-  public void timestamp(String key, LocalDateTime utc) throws IOException {
-    string(key, TIMESTAMP.format(utc));
+  public void timestamp(String key, LocalDateTime utc, String fraction) throws IOException {
+    string(key, TIMESTAMP.format(utc) + fraction + "Z");
   }
 
   @Override

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class YamlDocumentWriter implements DocumentWriter {
   private static final int INDENT = 2;
   private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSSSS");
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
   private static final Pattern PLAIN_SYMBOL = Pattern.compile("[A-Z][A-Z0-9_]*");
 
@@ -80,8 +80,8 @@ final class YamlDocumentWriter implements DocumentWriter {
   }
 
   @Override
-  public void timestamp(String key, LocalDateTime utc) throws IOException {
-    line(key, "!!timestamp " + TIMESTAMP.format(utc));
+  public void timestamp(String key, LocalDateTime utc, String fraction) throws IOException {
+    line(key, "!!timestamp " + TIMESTAMP.format(utc) + fraction);
   }
 
   /**

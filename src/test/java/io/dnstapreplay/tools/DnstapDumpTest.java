@@ -164,14 +164,44 @@ class DnstapDumpTest {
         ---
         """,
         dump(tapOf(d), Format.YAML));
-    DnstapProto.Dnstap badNanos =
-        d.toBuilder()
-            .setMessage(m.toBuilder().setResponseTimeSec(0).setResponseTimeNsec(1_000_000_000))
-            .buildPartial();
-    assertFalse(dump(tapOf(badNanos), Format.YAML).contains("time"));
     DnstapProto.Dnstap negative =
         d.toBuilder().setMessage(m.toBuilder().setResponseTimeSec(-1)).buildPartial();
     assertFalse(dump(tapOf(negative), Format.YAML).contains("time"));
+  }
+
+  /**
+   * As the original: a time without nanoseconds has no fraction, and nanoseconds are printed as
+   * they are, nine digits or more.
+   */
+  @Test
+  void timesHaveAFractionOnlyWithNanoseconds() {
+    DnstapProto.Message m =
+        DnstapProto.Message.newBuilder()
+            .setQueryTimeSec(1_795_434_374L)
+            .setResponseTimeSec(1_795_434_374L)
+            .setResponseTimeNsec(0)
+            .buildPartial();
+    DnstapProto.Dnstap d = DnstapProto.Dnstap.newBuilder().setMessage(m).buildPartial();
+    assertEquals(
+        """
+        message:
+          query_time: !!timestamp 2026-11-23 11:46:14
+          response_time: !!timestamp 2026-11-23 11:46:14.000000000
+        ---
+        """,
+        dump(tapOf(d), Format.YAML));
+    assertTrue(
+        dump(tapOf(d), Format.JSON)
+            .contains(
+                "\"query_time\":\"2026-11-23T11:46:14Z\","
+                    + "\"response_time\":\"2026-11-23T11:46:14.000000000Z\""));
+    DnstapProto.Dnstap tooManyNanos =
+        d.toBuilder()
+            .setMessage(m.toBuilder().setResponseTimeNsec(-1).buildPartial())
+            .buildPartial();
+    assertTrue(
+        dump(tapOf(tooManyNanos), Format.YAML)
+            .contains("  response_time: !!timestamp 2026-11-23 11:46:14.4294967295\n"));
   }
 
   @Test

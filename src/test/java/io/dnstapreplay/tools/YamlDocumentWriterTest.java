@@ -19,7 +19,8 @@ class YamlDocumentWriterTest {
     w.symbol("type", "MESSAGE");
     w.string("identity", "ns1");
     w.beginMap("message");
-    w.timestamp("response_time", LocalDateTime.of(2026, 11, 23, 11, 46, 14, 5));
+    w.timestamp("response_time", LocalDateTime.of(2026, 11, 23, 11, 46, 14), ".000000005");
+    w.timestamp("query_time", LocalDateTime.of(2026, 11, 23, 11, 46, 13), "");
     w.number("query_port", 65535);
     w.text("query_message_formatted", ";; a\n\n;;\tb\n");
     w.endMap();
@@ -33,6 +34,7 @@ class YamlDocumentWriterTest {
         identity: "ns1"
         message:
           response_time: !!timestamp 2026-11-23 11:46:14.000000005
+          query_time: !!timestamp 2026-11-23 11:46:13
           query_port: 65535
           query_message_formatted: |
             ;; a
