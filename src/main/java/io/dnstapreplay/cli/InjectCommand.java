@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
 public final class InjectCommand implements Callable<Integer> {
   private static final HexFormat HEX = HexFormat.of();
 
+  /** {@code -vvvv}: the original logs each query and answer at trace. */
+  private static final int TRACE = 4;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -67,7 +70,9 @@ public final class InjectCommand implements Callable<Integer> {
 
   @Option(
       names = {"-v", "--verbose"},
-      description = "-v: print each query not answered (hex) on stderr; -vv: each answer too.")
+      description =
+          "More logging, as the original: errors by default (each query not answered), -v"
+              + " warnings, -vv info, -vvv debug, -vvvv trace (each query and its answer).")
   boolean[] verbose = new boolean[0];
 
   private final InputStream stdin;
@@ -115,20 +120,20 @@ public final class InjectCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** With {@code -v}, each query not answered; with {@code -vv}, each answer too. */
+  /**
+   * On the original's levels: a query not answered is an error (always shown), a query and its
+   * answer are trace ({@code -vvvv}).
+   */
   private void report(PrintWriter err, DnstapProto.Message m, QueryInjector.Result r) {
     switch (r.outcome()) {
       case ANSWERED -> {
-        if (verbose.length > 1) {
+        if (verbose.length >= TRACE) {
           err.println("answered: " + hex(m) + " -> " + HEX.formatHex(r.answer()));
         }
       }
-      case TIMED_OUT, REFUSED -> {
-        if (verbose.length > 0) {
+      case TIMED_OUT, REFUSED ->
           err.println(
               r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + hex(m));
-        }
-      }
       default -> {}
     }
   }
@@ -138,6 +143,7 @@ public final class InjectCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    Logging.configure(Logging.verbosity(args));
     System.exit(Cli.run(new InjectCommand(), args));
   }
 }

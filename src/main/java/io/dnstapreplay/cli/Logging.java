@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Logging sets slf4j-simple's levels from {@code -v} flags. slf4j-simple reads its settings once,
- * when the first logger is created, and option parsing already creates loggers (Netty's address
- * parser has one), so commands call this from {@code main} with the raw arguments, before picocli
- * sees them.
+ * Logging sets slf4j-simple's levels from {@code -v} flags, on the original's ladder: errors only
+ * by default, {@code -v} warnings, {@code -vv} info, {@code -vvv} debug, {@code -vvvv} trace.
+ * slf4j-simple reads its settings once, when the first logger is created, and option parsing
+ * already creates loggers (Netty's address parser has one), so commands call this from {@code main}
+ * with the raw arguments, before picocli sees them.
  */
 final class Logging {
-  private static final String[] LEVELS = {"warn", "info", "debug", "trace"};
-  private static final String MONITOR_PACKAGE = "io.dnstapreplay.monitor";
+  private static final String[] LEVELS = {"error", "warn", "info", "debug", "trace"};
+  private static final int INFO = 2;
   private static final Pattern SHORT_FLAGS = Pattern.compile("-v+");
   private static final String LONG_FLAG = "--verbose";
   private static final String END_OF_OPTIONS = "--";
@@ -37,21 +41,36 @@ final class Logging {
     return n;
   }
 
+  /** The level {@code verbosity} {@code -v} flags select. */
+  static String level(int verbosity) {
+    return LEVELS[Math.min(verbosity, LEVELS.length - 1)];
+  }
+
   /**
    * @param verbosity number of {@code -v} flags
-   * @param lifecycleLogger a logger kept at info at least, so start-up and shutdown are visible (as
-   *     are match-status changes)
+   * @param lifecycleLogger a logger kept at info at least, so that start-up and shutdown are
+   *     visible without {@code -v}
    */
   static void configure(int verbosity, String lifecycleLogger) {
-    String level = LEVELS[Math.min(verbosity, LEVELS.length - 1)];
-    String atLeastInfo = verbosity > 1 ? level : "info";
-    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
-    setIfAbsent("org.slf4j.simpleLogger.log." + lifecycleLogger, atLeastInfo);
-    // Matching turning on or off changes what the counters mean: always worth a line.
-    setIfAbsent("org.slf4j.simpleLogger.log." + MONITOR_PACKAGE, atLeastInfo);
-    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+    settings(verbosity, Optional.of(lifecycleLogger)).forEach(Logging::setIfAbsent);
+  }
+
+  /** For a command without a lifecycle logger. */
+  static void configure(int verbosity) {
+    settings(verbosity, Optional.empty()).forEach(Logging::setIfAbsent);
+  }
+
+  /** The slf4j-simple system properties for {@code verbosity}; ones already set are kept. */
+  static Map<String, String> settings(int verbosity, Optional<String> lifecycleLogger) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("org.slf4j.simpleLogger.defaultLogLevel", level(verbosity));
+    lifecycleLogger.ifPresent(
+        name ->
+            settings.put("org.slf4j.simpleLogger.log." + name, level(Math.max(verbosity, INFO))));
+    settings.put("org.slf4j.simpleLogger.showDateTime", "true");
+    settings.put("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    settings.put("org.slf4j.simpleLogger.showThreadName", "false");
+    return settings;
   }
 
   private static void setIfAbsent(String key, String value) {

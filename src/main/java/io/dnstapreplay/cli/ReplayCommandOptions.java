@@ -155,7 +155,9 @@ final class ReplayCommandOptions {
 
   @Option(
       names = {"-v", "--verbose"},
-      description = "More logging: -v info, -vv debug, -vvv trace (default: warnings).")
+      description =
+          "More logging, as the original: -v warnings, -vv info, -vvv debug, -vvvv trace"
+              + " (default: errors, and the start-up and shutdown lines).")
   boolean[] verbose = new boolean[0];
 
   /**
