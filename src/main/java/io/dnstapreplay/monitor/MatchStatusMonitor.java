@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,13 @@ import org.slf4j.LoggerFactory;
 public final class MatchStatusMonitor implements AutoCloseable {
   public static final String THREAD_NAME = "match-status-monitor";
 
+  /**
+   * How long a difference must last before matching turns off once the files were identical: far
+   * longer than rewriting a status file in place takes, short enough that few answers of a real
+   * zone change are compared.
+   */
+  public static final Duration SETTLE_TIME = Duration.ofMillis(100);
+
   private static final Logger log = LoggerFactory.getLogger(MatchStatusMonitor.class);
 
   private final StatusFiles files;
@@ -33,18 +42,23 @@ public final class MatchStatusMonitor implements AutoCloseable {
   private final long delayMillis;
   private final String onReason;
   private final Consumer<Boolean> onChange;
+  private final LongSupplier clock;
   private final Thread thread;
   private volatile boolean closed;
   private boolean reported;
+  private String lastReason = "";
 
   private MatchStatusMonitor(
       StatusFiles files,
       StatusDirectoryWatcher watcher,
       Duration delay,
+      Duration settle,
+      LongSupplier clock,
       Consumer<Boolean> onChange) {
     this.files = files;
     this.watcher = watcher;
-    this.policy = new MatchStatusPolicy(delay.toNanos());
+    this.policy = new MatchStatusPolicy(delay.toNanos(), settle.toNanos());
+    this.clock = clock;
     this.delayMillis = delay.toMillis();
     this.onReason = "status files identical for " + delayMillis + " ms";
     this.onChange = onChange;
@@ -66,6 +80,17 @@ public final class MatchStatusMonitor implements AutoCloseable {
    */
   public static MatchStatusMonitor start(
       List<Path> files, Duration delay, Consumer<Boolean> onChange) throws IOException {
+    return start(files, delay, SETTLE_TIME, System::nanoTime, onChange);
+  }
+
+  /** With the settle time and the {@link System#nanoTime()} source given, for tests. */
+  static MatchStatusMonitor start(
+      List<Path> files,
+      Duration delay,
+      Duration settle,
+      LongSupplier clock,
+      Consumer<Boolean> onChange)
+      throws IOException {
     if (files.size() < 2) {
       throw new IllegalArgumentException(
           "at least two match status files are needed, got " + files.size());
@@ -76,7 +101,7 @@ public final class MatchStatusMonitor implements AutoCloseable {
     List<Path> paths = validatedPaths(files);
     StatusDirectoryWatcher watcher = StatusDirectoryWatcher.open(paths);
     MatchStatusMonitor monitor =
-        new MatchStatusMonitor(new StatusFiles(paths), watcher, delay, onChange);
+        new MatchStatusMonitor(new StatusFiles(paths), watcher, delay, settle, clock, onChange);
     try {
       monitor.checkInitially();
     } catch (RuntimeException e) {
@@ -110,7 +135,7 @@ public final class MatchStatusMonitor implements AutoCloseable {
   /** Watchers are registered before this first read, so no change after it can be missed. */
   private void checkInitially() {
     StatusFiles.Comparison comparison = files.compare();
-    reported = policy.observe(comparison.identical(), System.nanoTime());
+    reported = policy.observe(comparison.identical(), clock.getAsLong());
     if (reported) {
       log.info("match status on: {}", onReason);
     } else if (comparison.identical()) {
@@ -124,11 +149,12 @@ public final class MatchStatusMonitor implements AutoCloseable {
   private void run() {
     try {
       while (!closed) {
-        long wait = policy.nanosUntilDecision(System.nanoTime());
+        long wait = policy.nanosUntilDecision(clock.getAsLong());
         if (watcher.awaitChange(wait)) {
           recheck();
         } else {
-          report(policy.tick(System.nanoTime()), onReason);
+          boolean on = policy.tick(clock.getAsLong());
+          report(on, on ? onReason : lastReason);
         }
       }
     } catch (ClosedWatchServiceException | InterruptedException e) {
@@ -141,11 +167,18 @@ public final class MatchStatusMonitor implements AutoCloseable {
   private void recheck() {
     StatusFiles.Comparison comparison = files.compare();
     boolean wasWaiting = policy.isWaiting();
-    boolean on = policy.observe(comparison.identical(), System.nanoTime());
+    long now = clock.getAsLong();
+    boolean on = policy.observe(comparison.identical(), now);
     if (!wasWaiting && policy.isWaiting()) {
       log.debug(
           "{}; match status on in {} ms unless they change", comparison.reason(), delayMillis);
+    } else if (!comparison.identical() && on) {
+      log.debug(
+          "{}; match status off in {} ms unless they are identical again",
+          comparison.reason(),
+          TimeUnit.NANOSECONDS.toMillis(policy.nanosUntilDecision(now)));
     }
+    lastReason = comparison.reason();
     report(on, on ? onReason : comparison.reason());
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +149,40 @@ class MatchStatusMonitorTest {
     assertTrue(nextChange());
     long elapsed = System.nanoTime() - identicalAt;
     assertTrue(elapsed >= delay.toNanos(), "turned on early: " + elapsed + " ns");
+  }
+
+  /**
+   * The original reads the files when a writer closes them; here a file rewritten in place can be
+   * read empty or half-written. With the clock frozen, differences seen during the rewrites can
+   * never last the settle time, so none may turn matching off; then the clock moves on past it: if
+   * the monitor's last reading were not the final identical contents, matching would go off now. A
+   * real change, written in place the same way, does turn it off.
+   */
+  @Test
+  void filesRewrittenInPlaceWithTheSameContentsNeverSuspendMatching() throws Exception {
+    List<Path> files = twoFiles(true);
+    for (Path file : files) {
+      Files.writeString(file, "2024010101\n");
+    }
+    AtomicLong clock = new AtomicLong();
+    Duration settle = Duration.ofMillis(100);
+    monitor = MatchStatusMonitor.start(files, Duration.ZERO, settle, clock::get, changes::add);
+    assertTrue(nextChange());
+    for (int i = 0; i < 500; i++) {
+      Files.writeString(files.get(i % 2), "2024010101\n");
+    }
+    clock.addAndGet(settle.toNanos());
+    Files.writeString(dir.resolve("wake-up"), "tick");
+    assertNoChange();
+
+    Files.writeString(files.get(0), "2024010102\n");
+    Boolean change = null;
+    for (int i = 0; i < 3 && change == null; i++) {
+      clock.addAndGet(settle.toNanos());
+      Files.writeString(dir.resolve("wake-up"), "tick " + i);
+      change = changes.poll(EVENT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+    assertEquals(false, change);
   }
 
   @Test

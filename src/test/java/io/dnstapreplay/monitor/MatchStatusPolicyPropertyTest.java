@@ -20,7 +20,7 @@ class MatchStatusPolicyPropertyTest {
     for (int h = 0; h < HISTORIES; h++) {
       long delay = random.nextInt(1001);
       long start = random.nextLong();
-      MatchStatusPolicy policy = new MatchStatusPolicy(delay);
+      MatchStatusPolicy policy = new MatchStatusPolicy(delay, 0);
       long now = start;
       boolean identical = false;
       long identicalSince = 0;

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 class MatchStatusPolicyTest {
   private static final long DELAY = 5_000_000_000L;
+  private static final long SETTLE = 100_000_000L;
 
-  private final MatchStatusPolicy policy = new MatchStatusPolicy(DELAY);
+  private final MatchStatusPolicy policy = new MatchStatusPolicy(DELAY, 0);
 
   @Test
   void offBeforeAnyObservation() {
@@ -95,7 +96,7 @@ class MatchStatusPolicyTest {
 
   @Test
   void zeroDelayTurnsMatchingOnAtOnce() {
-    MatchStatusPolicy immediate = new MatchStatusPolicy(0);
+    MatchStatusPolicy immediate = new MatchStatusPolicy(0, 0);
     assertTrue(immediate.observe(true, 42));
     assertFalse(immediate.observe(false, 43));
     assertTrue(immediate.observe(true, 43));
@@ -111,7 +112,58 @@ class MatchStatusPolicyTest {
   }
 
   @Test
-  void negativeDelayIsRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new MatchStatusPolicy(-1));
+  void negativeDelayOrSettleTimeIsRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new MatchStatusPolicy(-1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new MatchStatusPolicy(0, -1));
+  }
+
+  /** On, with the files identical since 0. */
+  private static MatchStatusPolicy settledAndOn() {
+    MatchStatusPolicy p = new MatchStatusPolicy(DELAY, SETTLE);
+    p.observe(true, 0);
+    assertTrue(p.tick(DELAY));
+    return p;
+  }
+
+  /** A file rewritten in place is empty or half-written for a moment: that must not count. */
+  @Test
+  void aDifferenceShorterThanTheSettleTimeNeverTurnsMatchingOff() {
+    MatchStatusPolicy p = settledAndOn();
+    long t = DELAY + 1_000;
+    assertTrue(p.observe(false, t));
+    assertEquals(SETTLE, p.nanosUntilDecision(t));
+    assertTrue(p.observe(false, t + SETTLE / 2));
+    assertTrue(p.tick(t + SETTLE - 1));
+    assertTrue(p.observe(true, t + SETTLE - 1));
+    assertEquals(NO_DECISION_PENDING, p.nanosUntilDecision(t + SETTLE));
+    assertTrue(p.tick(t + 10 * SETTLE));
+  }
+
+  @Test
+  void aDifferenceThatLastsTheSettleTimeTurnsMatchingOffFromWhenItWasFirstSeen() {
+    MatchStatusPolicy p = settledAndOn();
+    long t = DELAY + 1_000;
+    assertTrue(p.observe(false, t));
+    assertTrue(p.observe(false, t + SETTLE - 1));
+    assertFalse(p.tick(t + SETTLE));
+    assertFalse(p.observe(true, t + SETTLE + 1));
+    assertEquals(DELAY, p.nanosUntilDecision(t + SETTLE + 1));
+  }
+
+  @Test
+  void whileADifferenceIsPendingTheDelayDoesNotEndAndIsNotRestartedByIt() {
+    MatchStatusPolicy p = new MatchStatusPolicy(DELAY, SETTLE);
+    assertFalse(p.observe(true, 0));
+    assertFalse(p.observe(false, DELAY - 1));
+    assertEquals(SETTLE, p.nanosUntilDecision(DELAY - 1));
+    assertFalse(p.tick(DELAY + 1));
+    assertTrue(p.observe(true, DELAY + 2));
+  }
+
+  @Test
+  void aDifferenceBeforeTheFilesWereEverIdenticalCountsAtOnce() {
+    MatchStatusPolicy p = new MatchStatusPolicy(0, SETTLE);
+    assertFalse(p.observe(false, 0));
+    assertEquals(NO_DECISION_PENDING, p.nanosUntilDecision(0));
   }
 }
