@@ -13,51 +13,54 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads a unidirectional Frame Streams stream (a dnstap file, an HTTP body, stdin): START, data
- * frames, STOP.
+ * Reads the data frames of unidirectional Frame Streams input (a dnstap file, an HTTP body, stdin).
  *
- * <p>Strict, so that a damaged capture is noticed rather than half replayed: every violation is a
- * {@link FrameStreamException} whose message names the byte offset where the offending frame
- * starts, no frame is skipped, and bytes after STOP are an error. After an exception the reader
- * throws the same exception again. Not thread-safe.
+ * <p>It takes what the original's tools take from a file, which read frames with no state: an empty
+ * input, data frames before or without a START, and START frames anywhere (their content type is
+ * not checked); reading ends at the end of the input or at a STOP, and what follows a STOP is
+ * ignored. Going further, when what follows a STOP begins with a START frame, it is read as the
+ * next stream of a concatenation ({@code cat a.tap b.tap}).
+ *
+ * <p>Broken input is still an error, as there: a frame cut short by the end of the input, a data or
+ * control frame outside the limits, an unknown control type, and READY, ACCEPT or FINISH, which
+ * have no place in a file. Every error is a {@link FrameStreamException} whose message names the
+ * byte offset where the offending frame starts; after one the reader throws it again. Not
+ * thread-safe.
  */
 public final class FrameStreamReader implements Closeable {
+  private static final int CONTROL_HEADER = 2 * Integer.BYTES;
+
   private final InputStream in;
   private final int maxDataFrameLength;
   private final byte[] word = new byte[Integer.BYTES];
-  private final Optional<String> contentType;
   private long offset;
   private long frameOffset;
-  private boolean stopped;
+  private boolean ended;
+  private Optional<String> contentType = Optional.empty();
   private FrameStreamException failure;
 
-  /**
-   * Reads the START frame. If this throws, closing {@code in} is up to the caller.
-   *
-   * @throws FrameStreamException if the stream does not begin with a valid START control frame
-   */
-  public FrameStreamReader(InputStream in, int maxDataFrameLength) throws IOException {
+  /** Reads nothing yet. */
+  public FrameStreamReader(InputStream in, int maxDataFrameLength) {
     this.in = new BufferedInputStream(Objects.requireNonNull(in, "in"));
     this.maxDataFrameLength = ObjectUtil.checkPositive(maxDataFrameLength, "maxDataFrameLength");
-    try {
-      this.contentType = readStart().contentType();
-    } catch (FrameStreamException e) {
-      throw located(e);
-    }
   }
 
-  /** Returns the content type announced by START, if any. */
+  /**
+   * Returns the content type of the last START frame read, if it had a well-formed one; it is not
+   * checked (the original does not read it).
+   */
   public Optional<String> contentType() {
     return contentType;
   }
 
-  /** Returns how many bytes have been consumed: the offset of the next frame. */
-  public long offset() {
-    return offset;
+  /** Returns the byte offset where the frame {@link #next()} read last starts. */
+  public long frameOffset() {
+    return frameOffset;
   }
 
   /**
-   * Returns the next data frame payload, or null after STOP or at the end of input between frames.
+   * Returns the next data frame payload, or null at the end of the input (or of what is read of
+   * it).
    *
    * @throws FrameStreamException if the next frame is malformed, too large, truncated, or not
    *     allowed here
@@ -66,13 +69,19 @@ public final class FrameStreamReader implements Closeable {
     if (failure != null) {
       throw failure;
     }
-    if (stopped) {
-      return null;
-    }
     try {
-      return readDataOrStop();
+      while (!ended) {
+        byte[] data = readFrame();
+        if (data != null) {
+          return data;
+        }
+      }
+      return null;
     } catch (FrameStreamException e) {
-      throw located(e);
+      failure =
+          new FrameStreamException(
+              e.reason(), "frame at byte offset " + frameOffset + ": " + e.getMessage(), e);
+      throw failure;
     }
   }
 
@@ -81,58 +90,61 @@ public final class FrameStreamReader implements Closeable {
     in.close();
   }
 
-  private ControlFrame readStart() throws IOException {
+  /** Reads one frame: returns a data frame's payload, or null after a control frame or the end. */
+  private byte[] readFrame() throws IOException {
     frameOffset = offset;
     long length = readWord("frame length", true);
     if (length < 0) {
-      throw new FrameStreamException(Reason.TRUNCATED, "empty input, expected a START frame");
-    }
-    if (length != FrameStreams.ESCAPE) {
-      throw new FrameStreamException(
-          Reason.UNEXPECTED_FRAME, "data frame where a START frame was expected");
-    }
-    ControlFrame start = readControlFrame();
-    if (start.type() != ControlType.START) {
-      throw new FrameStreamException(
-          Reason.UNEXPECTED_FRAME, start.type() + " frame where a START frame was expected");
-    }
-    return start;
-  }
-
-  private byte[] readDataOrStop() throws IOException {
-    frameOffset = offset;
-    long length = readWord("frame length", true);
-    if (length < 0) {
-      stopped = true;
+      ended = true;
       return null;
     }
     if (length != FrameStreams.ESCAPE) {
       FrameStreams.checkDataFrameLength(length, maxDataFrameLength);
       return readBytes((int) length, "data frame");
     }
-    ControlFrame frame = readControlFrame();
-    if (frame.type() != ControlType.STOP) {
-      throw new FrameStreamException(
-          Reason.UNEXPECTED_FRAME, frame.type() + " frame inside a unidirectional stream");
-    }
-    stopped = true;
-    frameOffset = offset;
-    if (in.read() >= 0) {
-      offset++;
-      throw new FrameStreamException(Reason.UNEXPECTED_FRAME, "data after the STOP frame");
+    long controlLength = readWord("control frame length", false);
+    FrameStreams.checkControlFrameLength(controlLength);
+    byte[] control = readBytes((int) controlLength, "control frame");
+    ControlType type = ControlType.fromCode(intAt(control, 0));
+    switch (type) {
+      case START -> contentType = contentTypeOf(control);
+      case STOP -> ended = !startFollows();
+      default ->
+          throw new FrameStreamException(
+              Reason.UNEXPECTED_FRAME, type + " frame inside a unidirectional stream");
     }
     return null;
   }
 
-  private ControlFrame readControlFrame() throws IOException {
-    long length = readWord("control frame length", false);
-    FrameStreams.checkControlFrameLength(length);
-    ByteBuf payload = Unpooled.wrappedBuffer(readBytes((int) length, "control frame"));
+  private static Optional<String> contentTypeOf(byte[] control) {
+    ByteBuf payload = Unpooled.wrappedBuffer(control);
     try {
-      return ControlFrame.decodePayload(payload);
+      return ControlFrame.decodePayload(payload).contentType();
+    } catch (FrameStreamException malformed) {
+      return Optional.empty();
     } finally {
       payload.release();
     }
+  }
+
+  /**
+   * Whether the input goes on with a START frame, as in a concatenation of files. Looks ahead
+   * without consuming anything.
+   */
+  private boolean startFollows() throws IOException {
+    in.mark(3 * Integer.BYTES);
+    byte[] head = in.readNBytes(3 * Integer.BYTES);
+    in.reset();
+    return head.length == 3 * Integer.BYTES
+        && intAt(head, 0) == FrameStreams.ESCAPE
+        && intAt(head, CONTROL_HEADER) == ControlType.START.code();
+  }
+
+  private static int intAt(byte[] b, int at) {
+    return (b[at] & 0xff) << 24
+        | (b[at + 1] & 0xff) << 16
+        | (b[at + 2] & 0xff) << 8
+        | b[at + 3] & 0xff;
   }
 
   /** Reads a big-endian u32; returns -1 at the end of input if {@code endAllowed}. */
@@ -146,8 +158,7 @@ public final class FrameStreamReader implements Closeable {
       throw new FrameStreamException(
           Reason.TRUNCATED, "input ends inside the " + what + " after " + read + " bytes");
     }
-    return Integer.toUnsignedLong(
-        (word[0] & 0xff) << 24 | (word[1] & 0xff) << 16 | (word[2] & 0xff) << 8 | word[3] & 0xff);
+    return Integer.toUnsignedLong(intAt(word, 0));
   }
 
   private byte[] readBytes(int length, String what) throws IOException {
@@ -160,12 +171,5 @@ public final class FrameStreamReader implements Closeable {
           "input ends inside the " + what + " after " + read + " of " + length + " bytes");
     }
     return bytes;
-  }
-
-  private FrameStreamException located(FrameStreamException e) {
-    failure =
-        new FrameStreamException(
-            e.reason(), "frame at byte offset " + frameOffset + ": " + e.getMessage(), e);
-    return failure;
   }
 }

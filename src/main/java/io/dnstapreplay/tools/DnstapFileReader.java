@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.framestream.FrameStreamException;
 import io.dnstapreplay.framestream.FrameStreamReader;
-import io.dnstapreplay.framestream.FrameStreams;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -14,11 +13,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Reads the dnstap messages of a Frame Streams file one at a time, for every tool here. Nothing is
- * kept between calls, so a file of any size is read in constant memory.
+ * kept between calls, so a file of any size is read in constant memory. It takes every file the
+ * original's tools take (see {@link FrameStreamReader}): an empty file is no messages, and the
+ * START frame's content type is not checked, since each frame is parsed as dnstap anyway.
  *
  * <p>Every error is an {@link IOException} (the codec's unchecked {@link FrameStreamException}s
  * included) whose message starts with the file's name and names the byte offset of the frame where
@@ -40,28 +40,13 @@ public final class DnstapFileReader implements Closeable {
   private final FrameStreamReader frames;
 
   /**
-   * Reads the START frame. Closing {@code in} is up to the caller if this throws.
+   * Reads nothing yet.
    *
    * @param name what error messages call the stream
-   * @throws IOException if the stream does not start like a dnstap file
    */
-  public DnstapFileReader(InputStream in, String name) throws IOException {
+  public DnstapFileReader(InputStream in, String name) {
     this.name = name;
-    try {
-      this.frames = new FrameStreamReader(in, MAX_FRAME_LENGTH);
-    } catch (IOException | FrameStreamException e) {
-      throw named(e.getMessage(), e);
-    }
-    Optional<String> contentType = frames.contentType();
-    if (contentType.isPresent() && !contentType.get().equals(FrameStreams.DNSTAP_CONTENT_TYPE)) {
-      throw named(
-          "content type is \""
-              + contentType.get()
-              + "\", not \""
-              + FrameStreams.DNSTAP_CONTENT_TYPE
-              + "\": not a dnstap file",
-          null);
-    }
+    this.frames = new FrameStreamReader(in, MAX_FRAME_LENGTH);
   }
 
   /**
@@ -86,12 +71,7 @@ public final class DnstapFileReader implements Closeable {
     } catch (IOException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
-    try {
-      return new DnstapFileReader(in, file);
-    } catch (IOException | RuntimeException e) {
-      in.close();
-      throw e;
-    }
+    return new DnstapFileReader(in, file);
   }
 
   /**
@@ -100,7 +80,6 @@ public final class DnstapFileReader implements Closeable {
    * @throws IOException if the next frame is broken or is not a dnstap message
    */
   public DnstapProto.Dnstap next() throws IOException {
-    long offset = frames.offset();
     byte[] frame;
     try {
       frame = frames.next();
@@ -114,7 +93,11 @@ public final class DnstapFileReader implements Closeable {
       return DnstapProto.Dnstap.parser().parsePartialFrom(frame);
     } catch (InvalidProtocolBufferException e) {
       throw named(
-          "frame at byte offset " + offset + ": not a dnstap message: " + e.getMessage(), e);
+          "frame at byte offset "
+              + frames.frameOffset()
+              + ": not a dnstap message: "
+              + e.getMessage(),
+          e);
     }
   }
 

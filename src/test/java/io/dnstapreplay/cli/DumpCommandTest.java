@@ -51,6 +51,40 @@ class DumpCommandTest {
     assertEquals(new Result(0, ToolsFixtures.dump(KnotCapture.bytes(), Format.YAML), ""), r);
   }
 
+  /**
+   * Files the original dnstap-dump reads with exit 0: empty, data before START (or no START), bytes
+   * after STOP (not read); and, beyond it, streams written one after the other.
+   */
+  @Test
+  void readsWhatTheOriginalReadsWithItsExitStatus() throws IOException {
+    byte[] capture = KnotCapture.bytes();
+    List<byte[]> frames = KnotCapture.frames();
+    byte[] one = ToolsFixtures.tap(frames.subList(0, 1));
+    byte[] two = ToolsFixtures.tap(frames.subList(0, 2));
+    byte[] withoutStart = Arrays.copyOfRange(two, START_FRAME_LENGTH, two.length);
+    String dumpOfOne = ToolsFixtures.dump(one, Format.YAML);
+    String dumpOfTwo = ToolsFixtures.dump(two, Format.YAML);
+
+    assertEquals(new Result(0, "", ""), dump(new byte[0]));
+    assertEquals(new Result(0, dumpOfTwo, ""), dump(withoutStart));
+    assertEquals(new Result(0, dumpOfOne, ""), dump(concat(one, new byte[] {1, 2, 3})));
+    assertEquals(
+        new Result(0, dumpOfTwo + ToolsFixtures.dump(capture, Format.YAML), ""),
+        dump(concat(two, capture)));
+  }
+
+  private static final int START_FRAME_LENGTH = 42;
+
+  private Result dump(byte[] tap) throws IOException {
+    return run(InputStream.nullInputStream(), "-r", file(tap).toString());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
   @Test
   void dumpsStandardInputAsJson() {
     Result r = run(new ByteArrayInputStream(KnotCapture.bytes()), "--json", "-r", "-");

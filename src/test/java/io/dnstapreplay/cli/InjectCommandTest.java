@@ -70,6 +70,20 @@ class InjectCommandTest {
     }
   }
 
+  /** As the original: an empty file sends nothing, and what follows STOP is not read; exit 0. */
+  @Test
+  void readsWhatTheOriginalReadsWithItsExitStatus() throws Exception {
+    byte[] two = ToolsFixtures.tap(KnotCapture.frames().subList(0, 2));
+    byte[] twoThenJunk = Arrays.copyOf(two, two.length + 3);
+    try (UdpResponder server = UdpResponder.start(UdpResponder.echo())) {
+      Result empty =
+          run(new ByteArrayInputStream(new byte[0]), "-r", "-", "--dns", address(server));
+      assertEquals(new Result(0, summary(0, 0, 0, 0, 0), ""), empty);
+      Result junk = run(new ByteArrayInputStream(twoThenJunk), "-r", "-", "--dns", address(server));
+      assertEquals(new Result(0, summary(2, 2, 0, 0, 0), ""), junk);
+    }
+  }
+
   @Test
   void unansweredQueriesTimeOutAndSkippedOnesAreCounted() throws Exception {
     DnstapProto.Dnstap whoami = ToolsFixtures.captureMessage(ToolsFixtures.WHOAMI_A_UDP);

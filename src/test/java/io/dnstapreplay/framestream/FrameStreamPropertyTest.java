@@ -68,6 +68,10 @@ class FrameStreamPropertyTest {
   private static final Set<Reason> DECODER_REASONS =
       EnumSet.complementOf(EnumSet.of(Reason.UNEXPECTED_FRAME));
 
+  /** The file reader, as the original's, reads only the type of a control frame. */
+  private static final Set<Reason> READER_REASONS =
+      EnumSet.complementOf(EnumSet.of(Reason.MALFORMED_CONTROL_FRAME));
+
   @Test
   void decoderFailsOnlyWithFrameStreamExceptionOnFrameLikeInput() {
     Set<Reason> reached = EnumSet.noneOf(Reason.class);
@@ -93,8 +97,7 @@ class FrameStreamPropertyTest {
     forAll(
         random -> new Stream(concat(bytes(START_BARE), frameLikeBytes(random))),
         stream -> readFailingCleanly(stream).ifPresent(reached::add));
-    assertEquals(
-        EnumSet.allOf(Reason.class), reached, "failure reasons the generated input reaches");
+    assertEquals(READER_REASONS, reached, "failure reasons the generated input reaches");
   }
 
   @Test
@@ -134,10 +137,10 @@ class FrameStreamPropertyTest {
           try (FrameStreamReader reader =
               new FrameStreamReader(
                   new ByteArrayInputStream(out.toByteArray()), DEFAULT_MAX_DATA_FRAME_LENGTH)) {
-            assertEquals(Optional.ofNullable(contentType), reader.contentType());
             for (byte[] payload; (payload = reader.next()) != null; ) {
               read.add(hex(payload));
             }
+            assertEquals(Optional.ofNullable(contentType), reader.contentType());
           }
           assertEquals(written.payloads().stream().map(FrameStreamFixtures::hex).toList(), read);
         });

@@ -73,10 +73,10 @@ class HttpServerTest {
     List<byte[]> out = new ArrayList<>();
     try (FrameStreamReader r =
         new FrameStreamReader(in, FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH)) {
-      assertEquals(FrameStreams.DNSTAP_CONTENT_TYPE, r.contentType().orElseThrow());
       for (byte[] f; (f = r.next()) != null; ) {
         out.add(f);
       }
+      assertEquals(FrameStreams.DNSTAP_CONTENT_TYPE, r.contentType().orElseThrow());
     }
     return out;
   }

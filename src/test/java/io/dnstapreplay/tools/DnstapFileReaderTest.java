@@ -83,22 +83,24 @@ class DnstapFileReaderTest {
     }
   }
 
+  /** As the original, which does not read START's content type: every frame must be dnstap. */
   @Test
-  void anotherContentTypeIsRefused() throws IOException {
+  void anotherContentTypeIsReadAsDnstap() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new FrameStreamWriter(out, "protobuf:other").close();
-    IOException e = assertThrows(IOException.class, () -> reader(out.toByteArray()));
-    assertEquals(
-        "t.tap: content type is \"protobuf:other\", not \"protobuf:dnstap.Dnstap\": not a dnstap"
-            + " file",
-        e.getMessage());
+    try (FrameStreamWriter w = new FrameStreamWriter(out, "protobuf:other")) {
+      w.write(KnotCapture.frames().get(0));
+    }
+    try (DnstapFileReader r = reader(out.toByteArray())) {
+      assertEquals(DnstapProto.Dnstap.parseFrom(KnotCapture.frames().get(0)), r.next());
+      assertNull(r.next());
+    }
   }
 
   @Test
-  void aFileWithoutStartIsRefused() {
-    IOException e = assertThrows(IOException.class, () -> reader(new byte[0]));
-    assertEquals(
-        "t.tap: frame at byte offset 0: empty input, expected a START frame", e.getMessage());
+  void anEmptyFileHasNoMessages() throws IOException {
+    try (DnstapFileReader r = reader(new byte[0])) {
+      assertNull(r.next());
+    }
   }
 
   @Test
