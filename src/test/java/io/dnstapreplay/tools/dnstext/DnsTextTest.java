@@ -27,9 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The text of every case in {@code src/test/resources/tools/dnstext/} is what the original's own
- * {@code fmt_dns_message} printed for those bytes (see {@code src/test/rust/README.md}): each
- * message kind of the Knot capture, every record type and EDNS option the original names, and
- * broken messages.
+ * {@code fmt_dns_message} printed for those bytes (run outside this repository): each message kind
+ * of the Knot capture, every record type and EDNS option the original names, and broken messages.
  */
 class DnsTextTest {
   private static final Pattern FRAME = Pattern.compile("frame (\\d+) (query|response)");
