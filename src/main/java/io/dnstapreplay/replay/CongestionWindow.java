@@ -114,11 +114,6 @@ final class CongestionWindow {
     }
   }
 
-  /** The bound the window never exceeds. */
-  int max() {
-    return max;
-  }
-
   /** The number of queries that may be in flight now. */
   int size() {
     return (int) window;

@@ -37,6 +37,7 @@ class CongestionWindowTest {
     private static final int PRESUMED_LOST = 4;
     private static final long PRESUME_LOST_NANOS = InFlightLimit.PRESUME_LOST_FLOOR_NANOS;
 
+    final int max;
     final CongestionWindow window;
     final long serviceNanos;
     final int buffer;
@@ -64,6 +65,7 @@ class CongestionWindowTest {
     private boolean serving;
 
     Simulation(int max, long serviceNanos, int buffer, long oneWayNanos, long maxJitterNanos) {
+      this.max = max;
       this.window = new CongestionWindow(max);
       this.serviceNanos = serviceNanos;
       this.buffer = buffer;
@@ -108,7 +110,7 @@ class CongestionWindowTest {
       if (halfWindowBursts && size - live < Math.max(1, size / 2)) {
         return; // as the dispatcher, which wakes up once half the window is free
       }
-      while (inFlight < offeredInFlight && inFlight < window.max() && live < size) {
+      while (inFlight < offeredInFlight && inFlight < max && live < size) {
         inFlight++;
         live++;
         long id = nextId++;

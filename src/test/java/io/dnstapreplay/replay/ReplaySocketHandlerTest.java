@@ -244,32 +244,34 @@ class ReplaySocketHandlerTest {
     expected.release();
   }
 
+  private static final ProxyV2Header.Timespec LOGGED_TIME =
+      new ProxyV2Header.Timespec(1_700_000_000L, 123_456_789);
+
+  /** Sends {@code q}, logged with a response time, through {@code h}; returns the datagram. */
+  private byte[] sendWithResponseTime(ReplaySocketHandler h, byte[] q) throws Exception {
+    channel = open(h);
+    permits.acquireUpTo(1);
+    h.submit(List.of(replayQuery(q, response(q, 0), LOGGED_TIME)));
+    channel.runPendingTasks();
+    return sent(channel);
+  }
+
   @Test
   void timespecTlvCarriesTheLoggedResponseTime() throws Exception {
-    ReplaySocketHandler h = timespecHandler();
-    channel = open(h);
     byte[] q = InFlightTableTest.query(7, "a.example");
-    ProxyV2Header.Timespec t = new ProxyV2Header.Timespec(1_700_000_000L, 123_456_789);
-    permits.acquireUpTo(1);
-    h.submit(List.of(replayQuery(q, response(q, 0), t)));
-    channel.runPendingTasks();
+    byte[] sent = sendWithResponseTime(timespecHandler(), q);
     ByteBuf expected = Unpooled.buffer();
-    ProxyV2Header.encode(expected, CLIENT, 40000, t);
+    ProxyV2Header.encode(expected, CLIENT, 40000, LOGGED_TIME);
     expected.writeBytes(q);
-    assertArrayEquals(ByteBufUtil.getBytes(expected), sent(channel));
+    assertArrayEquals(ByteBufUtil.getBytes(expected), sent);
     expected.release();
   }
 
   @Test
   void timespecWithoutProxySendsTheBareQueryAsTheOriginalDoes() throws Exception {
-    ReplaySocketHandler h = new ReplaySocketHandler(config(false, true), outcomes, permits, 1);
-    channel = open(h);
     byte[] q = InFlightTableTest.query(7, "a.example");
-    ProxyV2Header.Timespec t = new ProxyV2Header.Timespec(1_700_000_000L, 123_456_789);
-    permits.acquireUpTo(1);
-    h.submit(List.of(replayQuery(q, response(q, 0), t)));
-    channel.runPendingTasks();
-    assertArrayEquals(q, sent(channel));
+    ReplaySocketHandler h = new ReplaySocketHandler(config(false, true), outcomes, permits, 1);
+    assertArrayEquals(q, sendWithResponseTime(h, q));
   }
 
   @Test
