@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
+import io.dnstapreplay.metrics.BuildInfo;
 import picocli.CommandLine.IVersionProvider;
 
-/** Version reads the version Maven wrote into the jar manifest, so it is never out of date. */
+/** Version prints the version Maven wrote into the jar manifest (see {@link BuildInfo}). */
 final class Version implements IVersionProvider {
   @Override
   public String[] getVersion() {
-    String v = Version.class.getPackage().getImplementationVersion();
-    return new String[] {"${COMMAND-NAME} " + (v == null ? "(development build)" : v)};
+    return new String[] {"${COMMAND-NAME} " + BuildInfo.version()};
   }
 }

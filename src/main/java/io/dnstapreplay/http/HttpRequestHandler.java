@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.http;
 
+import io.dnstapreplay.metrics.HealthChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * HttpRequestHandler answers one connection's requests in order. A drain streams for as long as the
@@ -31,8 +33,6 @@ import java.util.ArrayDeque;
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** Requests a client may pipeline behind a running drain before it is cut off. */
   static final int MAX_PIPELINED = 16;
-
-  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Routes routes;
   private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
@@ -71,9 +71,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     String path = new QueryStringDecoder(request.uri()).path();
     HttpMethod method = request.method();
     boolean head = HttpMethod.HEAD.equals(method);
-    boolean known =
-        path.equals(Routes.METRICS) || path.equals(Routes.ERRORS) || path.equals(Routes.TIMEOUTS);
-    if (!known) {
+    if (!Routes.known(path)) {
       send(ctx, text(HttpResponseStatus.NOT_FOUND, "not found\n"), keepAlive);
     } else if (!head && !HttpMethod.GET.equals(method)) {
       FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -81,9 +79,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       send(ctx, r, keepAlive);
     } else if (path.equals(Routes.METRICS)) {
       // For HEAD, HttpServerCodec drops the body and keeps its Content-Length.
-      FullHttpResponse r = text(HttpResponseStatus.OK, routes.metrics.scrape());
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, PROMETHEUS_TEXT);
+      MetricsFormat format = MetricsFormat.forAccept(request.headers().get(HttpHeaderNames.ACCEPT));
+      FullHttpResponse r = text(HttpResponseStatus.OK, routes.metrics.scrape(format.contentType()));
+      r.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, format.contentType())
+          .set(HttpHeaderNames.VARY, "Accept");
       send(ctx, r, keepAlive);
+    } else if (path.equals(Routes.HEALTHZ)) {
+      send(ctx, health(), keepAlive);
     } else if (head) {
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       r.headers()
@@ -109,6 +112,25 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     if (!draining) {
       ctx.channel().config().setAutoRead(true);
     }
+  }
+
+  /**
+   * 200 and "ok" while every health check passes, else 503; either way one line per check, so a
+   * probe's log says what is wrong.
+   */
+  private FullHttpResponse health() {
+    List<HealthChecks.Result> results = routes.metrics.health().run();
+    boolean healthy = HealthChecks.healthy(results);
+    StringBuilder body = new StringBuilder(healthy ? "ok\n" : "unhealthy\n");
+    for (HealthChecks.Result r : results) {
+      body.append(r.name()).append(": ").append(r.problem().orElse("ok")).append('\n');
+    }
+    FullHttpResponse r =
+        text(
+            healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+            body.toString());
+    r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+    return r;
   }
 
   private static FullHttpResponse text(HttpResponseStatus status, String body) {

@@ -5,9 +5,10 @@ import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
 import io.micrometer.core.instrument.Counter;
 
-/** Routes binds the three paths to what they serve; shared by every connection. */
+/** Routes binds the paths to what they serve; shared by every connection. */
 final class Routes {
   static final String METRICS = "/metrics";
+  static final String HEALTHZ = "/healthz";
   static final String ERRORS = "/errors";
   static final String TIMEOUTS = "/timeouts";
 
@@ -22,6 +23,14 @@ final class Routes {
     this.metrics = metrics;
     this.errors = new Drain(errors, metrics.errorRxSuccess);
     this.timeouts = new Drain(timeouts, metrics.timeoutRxSuccess);
+  }
+
+  /** Whether {@code path} is served at all. */
+  static boolean known(String path) {
+    return switch (path) {
+      case METRICS, HEALTHZ, ERRORS, TIMEOUTS -> true;
+      default -> false;
+    };
   }
 
   /** The drain behind {@code path}, or null. */

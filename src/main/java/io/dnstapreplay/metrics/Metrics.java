@@ -1,16 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.metrics;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -21,12 +32,33 @@ import java.util.function.Supplier;
  * <p>Names marked "original" are those of Fastly's dnstap-replay and must never change; the
  * Prometheus registry appends {@code _total} to counters. Everything else is ours and has a name of
  * its own.
+ *
+ * <p>Like any exporter it also has the JVM's and the process's meters ({@code jvm_*}, {@code
+ * process_*}, {@code system_*}), a {@code dnstap_replay_build_info} series, and the {@link
+ * HealthChecks} behind {@code /healthz}.
  */
 public final class Metrics {
   private static final String P = "dnstap_replay_";
   private static final String RESULT = "result";
+  static final String UNIX_SOCKET_REACHABLE = P + "unix_socket_reachable";
+
+  /**
+   * Micrometer's binders without listeners or threads, so nothing needs closing; the polled ones
+   * first, as they filter some of the others.
+   */
+  private static final List<MeterBinder> JVM_AND_PROCESS =
+      List.of(
+          new PolledJvmMetrics(),
+          new JvmMemoryMetrics(),
+          new JvmThreadMetrics(),
+          new ClassLoaderMetrics(),
+          new JvmInfoMetrics(),
+          new ProcessorMetrics(),
+          new FileDescriptorMetrics(),
+          new UptimeMetrics());
 
   private final PrometheusMeterRegistry registry;
+  private final HealthChecks health = new HealthChecks();
 
   // original
   public final Counter dataFrames;
@@ -81,6 +113,8 @@ public final class Metrics {
 
   public Metrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    Clock clock = registry.config().clock();
+    JVM_AND_PROCESS.forEach(b -> b.bindTo(registry));
     dataFrames = counter("data_frames", "Frame Streams data frames read", null);
     dataBytes = counter("data_bytes", "Frame Streams data frame bytes read", null);
     payloadsSuccess = payloads("success");
@@ -90,9 +124,12 @@ public final class Metrics {
             "dnstap_handler_internal_errors",
             "Payloads that ended in an internal error",
             "discard_non_udp");
-    queriesSuccess = queries("success");
-    queriesError = queries("error");
-    queriesTimeout = queries("timeout");
+    StampedCounter responses = new StampedCounter(queries("success"), clock);
+    StampedCounter errors = new StampedCounter(queries("error"), clock);
+    StampedCounter timeouts = new StampedCounter(queries("timeout"), clock);
+    queriesSuccess = responses;
+    queriesError = errors;
+    queriesTimeout = timeouts;
     matched = comparisons("matched");
     mismatched = comparisons("mismatched");
     suppressed = comparisons("suppressed");
@@ -143,6 +180,28 @@ public final class Metrics {
             .description("Time from sending a replayed query to receiving its response")
             .serviceLevelObjectives(latencyBuckets())
             .register(registry);
+
+    // ".info" makes the registry export an info series: dnstap_replay_build_info{...} 1
+    Gauge.builder(P + "build.info", () -> 1)
+        .description("This build of dnstap-replay and the Java runtime running it")
+        .tag("version", BuildInfo.version())
+        .tag("java_version", Runtime.version().toString())
+        .register(registry);
+
+    health.add("unix_socket", this::unixSocketProblem);
+    health.add("target", new TargetHealth(responses, timeouts, errors, clock));
+  }
+
+  /** The socket is healthy while the collector's reachability gauge says it is ours. */
+  private Optional<String> unixSocketProblem() {
+    Gauge reachable = registry.find(UNIX_SOCKET_REACHABLE).gauge();
+    if (reachable == null) {
+      return Optional.of("not listening on the Unix socket yet");
+    }
+    if (reachable.value() != 1) {
+      return Optional.of("the Unix socket file was removed or replaced: senders cannot connect");
+    }
+    return Optional.empty();
   }
 
   private static Duration[] latencyBuckets() {
@@ -203,8 +262,21 @@ public final class Metrics {
     return registry;
   }
 
-  /** The Prometheus text exposition of every meter. */
+  /** The conditions {@code /healthz} reports; other stages may add theirs. */
+  public HealthChecks health() {
+    return health;
+  }
+
+  /** The Prometheus text exposition (format 0.0.4) of every meter. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /**
+   * Every meter in the format {@code contentType} names: {@code application/openmetrics-text} for
+   * OpenMetrics 1.0, anything else for the Prometheus text format 0.0.4.
+   */
+  public String scrape(String contentType) {
+    return registry.scrape(contentType);
   }
 }

@@ -97,9 +97,54 @@ class HttpServerTest {
     HttpResponse<byte[]> r = send("GET", "/metrics");
     assertEquals(200, r.statusCode());
     assertEquals(
-        HttpRequestHandler.PROMETHEUS_TEXT, r.headers().firstValue("content-type").orElseThrow());
+        MetricsFormat.PROMETHEUS_TEXT.contentType(),
+        r.headers().firstValue("content-type").orElseThrow());
     Scrape s = new Scrape(new String(r.body(), StandardCharsets.UTF_8));
     assertEquals(7, s.result("dnstap_replay_data_frames_total", null));
+  }
+
+  @Test
+  void metricsAreOpenMetricsWhenAsked() throws Exception {
+    HttpResponse<byte[]> r =
+        client.send(
+            HttpRequest.newBuilder(uri("/metrics"))
+                .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;q=0.5")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, r.statusCode());
+    assertEquals(
+        MetricsFormat.OPENMETRICS.contentType(),
+        r.headers().firstValue("content-type").orElseThrow());
+    assertEquals("Accept", r.headers().firstValue("vary").orElseThrow());
+    String body = new String(r.body(), StandardCharsets.UTF_8);
+    assertTrue(body.endsWith("# EOF\n"));
+    assertTrue(body.contains("\ndnstap_replay_data_frames_total 0.0\n"), body);
+  }
+
+  @Test
+  void healthzIs503UntilTheSocketListensThen200() throws Exception {
+    HttpResponse<byte[]> r = send("GET", "/healthz");
+    assertEquals(503, r.statusCode());
+    String body = new String(r.body(), StandardCharsets.UTF_8);
+    assertTrue(body.startsWith("unhealthy\nunix_socket: not listening"), body);
+    assertTrue(body.contains("\ntarget: ok\n"), body);
+    assertEquals("no-store", r.headers().firstValue("cache-control").orElseThrow());
+
+    metrics.gauge("unix_socket_reachable", "test", () -> 1);
+    r = send("GET", "/healthz");
+    assertEquals(200, r.statusCode());
+    assertEquals("ok\nunix_socket: ok\ntarget: ok\n", new String(r.body(), StandardCharsets.UTF_8));
+    assertEquals(200, send("HEAD", "/healthz").statusCode());
+    assertEquals(405, send("POST", "/healthz").statusCode());
+  }
+
+  @Test
+  void healthzListsEveryAddedCheck() throws Exception {
+    metrics.gauge("unix_socket_reachable", "test", () -> 1);
+    metrics.health().add("replay_stage", () -> java.util.Optional.of("stopped"));
+    HttpResponse<byte[]> r = send("GET", "/healthz");
+    assertEquals(503, r.statusCode());
+    assertTrue(new String(r.body(), StandardCharsets.UTF_8).endsWith("replay_stage: stopped\n"));
   }
 
   @Test

@@ -87,6 +87,46 @@ class MetricsTest {
     assertTrue(n >= ORIGINAL.size() + 1, "families found: " + n);
   }
 
+  @Test
+  void buildInfoNamesThisBuildAndItsJava() {
+    String scrape = new Metrics().scrape();
+    String series =
+        "dnstap_replay_build_info{java_version=\""
+            + Runtime.version()
+            + "\",version=\""
+            + BuildInfo.version()
+            + "\"}";
+    assertEquals("1", value(scrape, series));
+  }
+
+  @Test
+  void jvmAndProcessMetricsAreExported() {
+    String scrape = new Metrics().scrape();
+    for (String family :
+        List.of(
+            "jvm_memory_used_bytes",
+            "jvm_threads_live_threads",
+            "jvm_classes_loaded_classes",
+            "jvm_gc_collections_total",
+            "jvm_gc_collection_seconds_total",
+            "jvm_info",
+            "process_cpu_usage",
+            "process_cpu_seconds_total",
+            "process_files_open_files",
+            "process_start_time_seconds",
+            "process_uptime_seconds")) {
+      assertTrue(
+          Pattern.compile("(?m)^" + family + "[{ ]").matcher(scrape).find(), family + " missing");
+    }
+  }
+
+  @Test
+  void openMetricsEndsWithEof() {
+    String scrape = new Metrics().scrape("application/openmetrics-text; version=1.0.0");
+    assertTrue(scrape.endsWith("# EOF\n"), scrape.substring(scrape.length() - 20));
+    assertTrue(scrape.contains("# TYPE dnstap_replay_build info\n"), "build_info is an info");
+  }
+
   private static String value(String scrape, String series) {
     return new Scrape(scrape).raw(series.trim());
   }
