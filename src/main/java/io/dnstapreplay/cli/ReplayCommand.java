@@ -52,9 +52,25 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     // Any other way the JVM ends (SIGHUP, System.exit) still removes the socket file.
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
+    SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
+    notify(() -> systemd.ready("replaying"));
     signals.await();
+    notify(systemd::stopping);
     daemon.close();
     return 0;
+  }
+
+  private interface Notification {
+    void send() throws IOException;
+  }
+
+  /** A service manager that cannot be told is worth a line, not a failed daemon. */
+  private void notify(Notification n) {
+    try {
+      n.send();
+    } catch (IOException | RuntimeException e) {
+      spec.commandLine().getErr().println("dnstap-replay: cannot notify systemd: " + e);
+    }
   }
 
   public static void main(String[] args) {
