@@ -7,6 +7,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import picocli.AutoComplete;
@@ -17,8 +20,9 @@ import picocli.CommandLine;
  * the pom), so neither can drift from the options. Pages are gzipped as Debian ships them; Java's
  * gzip header has no time or name, so the output is reproducible.
  *
- * <p>Usage: {@code GenerateDocs OUTPUT_DIR DATE VERSION} writes {@code
- * OUTPUT_DIR/man/man1/NAME.1.gz} and {@code OUTPUT_DIR/bash-completion/completions/NAME}.
+ * <p>Usage: {@code GenerateDocs OUTPUT_DIR TIMESTAMP VERSION} (TIMESTAMP as in ISO 8601, e.g. the
+ * build's {@code project.build.outputTimestamp}) writes {@code OUTPUT_DIR/man/man1/NAME.1.gz} and
+ * {@code OUTPUT_DIR/bash-completion/completions/NAME}.
  */
 public final class GenerateDocs {
   private static final String SEE_ALSO_TOOLS =
@@ -31,9 +35,10 @@ public final class GenerateDocs {
 
   public static void main(String[] args) throws IOException {
     if (args.length != 3) {
-      throw new IllegalArgumentException("usage: GenerateDocs OUTPUT_DIR DATE VERSION");
+      throw new IllegalArgumentException("usage: GenerateDocs OUTPUT_DIR TIMESTAMP VERSION");
     }
-    generate(Path.of(args[0]), args[1], args[2]);
+    LocalDate date = OffsetDateTime.parse(args[1]).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+    generate(Path.of(args[0]), date.toString(), args[2]);
   }
 
   static void generate(Path out, String date, String version) throws IOException {
