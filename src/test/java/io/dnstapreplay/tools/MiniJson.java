@@ -11,7 +11,7 @@ import java.util.Map;
  * are JSON without a JSON library in the project. Objects become {@link LinkedHashMap}s (duplicate
  * keys rejected), arrays lists, numbers {@link Long} (integers are all the dump writes).
  */
-final class MiniJson {
+public final class MiniJson {
   private final String s;
   private int i;
 
@@ -20,7 +20,7 @@ final class MiniJson {
   }
 
   /** Parses exactly one JSON value, surrounded by optional whitespace. */
-  static Object parse(String json) {
+  public static Object parse(String json) {
     MiniJson p = new MiniJson(json);
     Object value = p.value();
     p.whitespace();

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.contrib;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.RequiresTools;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Prometheus kit in contrib/prometheus and /metrics, checked by Prometheus's own promtool. */
+@RequiresTools("promtool")
+class PrometheusKitTest {
+  private static final Path KIT = Path.of("contrib/prometheus");
+
+  @TempDir Path dir;
+
+  /** Runs promtool in the kit's directory, feeding it {@code input}; returns its output. */
+  private static String promtool(byte[] input, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add("promtool");
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command).directory(KIT.toFile()).redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      in.write(input);
+    }
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + output);
+    return output;
+  }
+
+  @Test
+  void rulesAreValidAndTheirUnitTestsPass() throws Exception {
+    assertTrue(
+        promtool(new byte[0], "check", "rules", "dnstap-replay-rules.yml").contains("7 rules"));
+    assertTrue(
+        promtool(new byte[0], "test", "rules", "dnstap-replay-rules.test.yml").contains("SUCCESS"));
+  }
+
+  @Test
+  void scrapeConfigIsValid() throws Exception {
+    promtool(new byte[0], "check", "config", "prometheus.yml");
+  }
+
+  @Test
+  void metricsPassPromtoolsLint() throws Exception {
+    byte[] scrape = scrape();
+    // promtool exits 3 on lint problems and prints them; 0 with no output means clean
+    assertEquals("", promtool(scrape, "check", "metrics"));
+  }
+
+  private byte[] scrape() throws IOException, InterruptedException {
+    DaemonRunner.Settings s = new DaemonRunner.Settings();
+    s.dns = new InetSocketAddress("127.0.0.1", 9);
+    try (DaemonRunner d = DaemonRunner.start(dir, s)) {
+      return d.get("/metrics").body();
+    }
+  }
+}
