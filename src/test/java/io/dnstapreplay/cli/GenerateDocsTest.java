@@ -4,6 +4,7 @@ package io.dnstapreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.Command;
 import io.dnstapreplay.testing.RequiresTools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,14 +37,6 @@ class GenerateDocsTest {
         new GZIPInputStream(Files.newInputStream(out.resolve("man/man1/" + name + ".1.gz")))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-  }
-
-  private static String run(Path dir, String... command) throws Exception {
-    Process p =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + output);
-    return output;
   }
 
   @Test
@@ -86,13 +79,13 @@ class GenerateDocsTest {
       String name = new CommandLine(command).getCommandName();
       Files.writeString(out.resolve(name + ".1"), page(name));
       // -ww: every warning; -z: no output. groff prints warnings and still exits 0.
-      assertEquals("", run(out, "groff", "-man", "-Tutf8", "-ww", "-z", name + ".1"), name);
+      assertEquals("", Command.run(out, "groff", "-man", "-Tutf8", "-ww", "-z", name + ".1"), name);
     }
     String script =
         ". bash-completion/completions/dnstap-replay\n"
             + "COMP_WORDS=(dnstap-replay --num); COMP_CWORD=1; COMP_LINE='dnstap-replay --num'\n"
             + "$(complete -p dnstap-replay | sed -E 's/.* -F ([^ ]+) .*/\\1/') 2>/dev/null\n"
             + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
-    assertEquals("--num-sockets\n", run(out, "bash", "-c", script));
+    assertEquals("--num-sockets\n", Command.run(out, "bash", "-c", script));
   }
 }

@@ -4,11 +4,11 @@ package io.dnstapreplay.contrib;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.Command;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.RequiresTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,19 +22,10 @@ class PrometheusKitTest {
 
   @TempDir Path dir;
 
-  /** Runs promtool in the kit's directory, feeding it {@code input}; returns its output. */
   private static String promtool(byte[] input, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add("promtool");
+    List<String> command = new ArrayList<>(List.of("promtool"));
     command.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(command).directory(KIT.toFile()).redirectErrorStream(true).start();
-    try (var in = p.getOutputStream()) {
-      in.write(input);
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + output);
-    return output;
+    return Command.run(KIT, input, command.toArray(String[]::new));
   }
 
   @Test

@@ -56,6 +56,21 @@ public final class KnotRequirement implements ExecutionCondition {
     Assumptions.abort(skipMessage(missing));
   }
 
+  /**
+   * Aborts the calling test (skip) when not running as root, or fails it when tools are required:
+   * installing a package needs root, and CI runs as root.
+   */
+  public static void assumeRoot() {
+    if (new com.sun.security.auth.module.UnixSystem().getUid() == 0) {
+      return;
+    }
+    if (required()) {
+      throw new IllegalStateException(
+          "not root but " + REQUIRE_PROPERTY + " is set: run the tests as root (CI does)");
+    }
+    Assumptions.abort("skipped: needs root");
+  }
+
   /** The given executables that are found neither on {@code PATH} nor in the sbin dirs. */
   public static List<String> missingTools(String... tools) {
     List<Path> dirs = new ArrayList<>();
