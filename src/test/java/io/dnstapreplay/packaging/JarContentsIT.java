@@ -68,6 +68,15 @@ class JarContentsIT {
             list.contains("(" + artifact + ":") || embedded.contains(artifact + ","),
             artifact + " is in neither THIRD-PARTY.txt nor META-INF/licenses/README");
       }
+      // the shade and THIRD-PARTY exclusions of unused Netty modules stay in step
+      Set<String> listedNetty = new TreeSet<>();
+      Matcher netty = Pattern.compile("\\((io\\.netty:[\\w-]+):").matcher(list);
+      while (netty.find()) {
+        listedNetty.add(netty.group(1));
+      }
+      Set<String> bundledNetty = new TreeSet<>(bundled);
+      bundledNetty.removeIf(a -> !a.startsWith("io.netty:"));
+      assertEquals(bundledNetty, listedNetty);
       for (String text : List.of("dnsjava.txt", "protobuf.txt", "slf4j.txt", "HdrHistogram.txt")) {
         assertTrue(entry(jar, "META-INF/licenses/" + text).length > 500, text);
       }
