@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.testing.Command;
+import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.KnotLab;
 import io.dnstapreplay.testing.KnotRequirement;
@@ -118,15 +119,7 @@ class PackageIT {
               .start();
       try {
         String http = awaitHttp(daemon, stderr);
-        Command.run(
-            HERE,
-            "fstrm_replay",
-            "-t",
-            "protobuf:dnstap.Dnstap",
-            "-u",
-            socket.toString(),
-            "-r",
-            KnotCapture.path().toString());
+        DaemonRunner.fstrmReplay(socket, KnotCapture.path());
         Scrape m = awaitReplayed(http);
         assertEquals(KnotCapture.UDP, m.result("dnstap_replay_dns_queries_total", "success"));
         assertEquals(273, m.result("dnstap_replay_dns_comparisons_total", "matched"));

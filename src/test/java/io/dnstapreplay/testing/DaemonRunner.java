@@ -219,21 +219,21 @@ public final class DaemonRunner implements AutoCloseable {
 
   /** Sends a Frame Streams file into the daemon's socket with the real fstrm_replay tool. */
   public void fstrmReplay(Path tapFile) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(
-                "fstrm_replay",
-                "-t",
-                "protobuf:dnstap.Dnstap",
-                "-u",
-                socket.toString(),
-                "-r",
-                tapFile.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IOException("fstrm_replay failed: " + out);
-    }
+    fstrmReplay(socket, tapFile);
+  }
+
+  /** Sends a Frame Streams file into a dnstap socket with the real fstrm_replay tool. */
+  public static void fstrmReplay(Path socket, Path tapFile)
+      throws IOException, InterruptedException {
+    Command.run(
+        Path.of(""),
+        "fstrm_replay",
+        "-t",
+        "protobuf:dnstap.Dnstap",
+        "-u",
+        socket.toString(),
+        "-r",
+        tapFile.toString());
   }
 
   /** Stops the daemon, then the responder it owns. */
