@@ -39,9 +39,8 @@ class DashboardTest {
 
   @BeforeAll
   static void scrapeTheRealDaemon(@TempDir Path dir) throws Exception {
-    DaemonRunner.Settings s = new DaemonRunner.Settings();
-    s.dns = new InetSocketAddress("127.0.0.1", 9); // nothing is replayed: no sender connects
-    try (DaemonRunner d = DaemonRunner.start(dir, s)) {
+    // nothing is replayed: no sender connects
+    try (DaemonRunner d = DaemonRunner.start(dir, new InetSocketAddress("127.0.0.1", 9), s -> {})) {
       String text = new String(d.get("/metrics").body(), StandardCharsets.UTF_8);
       exposed = new TreeSet<>();
       for (String line : text.split("\n")) {

@@ -49,9 +49,7 @@ class PrometheusKitTest {
   }
 
   private byte[] scrape() throws IOException, InterruptedException {
-    DaemonRunner.Settings s = new DaemonRunner.Settings();
-    s.dns = new InetSocketAddress("127.0.0.1", 9);
-    try (DaemonRunner d = DaemonRunner.start(dir, s)) {
+    try (DaemonRunner d = DaemonRunner.start(dir, new InetSocketAddress("127.0.0.1", 9), s -> {})) {
       return d.get("/metrics").body();
     }
   }
