@@ -37,7 +37,8 @@ final class ReplayCommandOptions {
       required = true,
       paramLabel = "IP:PORT",
       converter = AddressConverter.class,
-      description = "Address of the HTTP server (/metrics, /errors, /timeouts). Keep it private.")
+      description =
+          "Address of the HTTP server (/metrics, /healthz, /errors, /timeouts). Keep it private.")
   InetSocketAddress http;
 
   @Option(

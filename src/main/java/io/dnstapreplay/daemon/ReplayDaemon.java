@@ -128,7 +128,7 @@ public final class ReplayDaemon implements AutoCloseable {
         NetUtil.toSocketAddressString(c.replay().target()),
         c.replay().numSockets());
     log.info(
-        "serving http://{}/metrics, /errors, /timeouts",
+        "serving http://{}/metrics, /healthz, /errors, /timeouts",
         NetUtil.toSocketAddressString(http.localAddress()));
     log.info("listening for Frame Streams on unix:{}", c.unix());
   }
