@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
+import io.dnstapreplay.dnstext.DnsText;
 import io.dnstapreplay.tools.HexInput;
-import io.dnstapreplay.tools.dnstext.DnsText;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.tools.dnstext;
+package io.dnstapreplay.dnstext;
 
 /**
  * A cursor over a DNS message with an end limit, as the {@code octseq} 0.3 {@code Parser} the

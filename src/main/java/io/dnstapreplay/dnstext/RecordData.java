@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.tools.dnstext;
+package io.dnstapreplay.dnstext;
 
 import java.util.StringJoiner;
 

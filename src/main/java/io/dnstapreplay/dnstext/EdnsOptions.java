@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.tools.dnstext;
+package io.dnstapreplay.dnstext;
 
 /**
  * The options of an OPT record, one entry each, spelled as the original's {@code fmt_dns_message}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.tools.dnstext;
+package io.dnstapreplay.dnstext;
 
 /**
  * Domain names as the {@code domain} 0.9 crate reads and prints them. A name is shown without its

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.tools.dnstext;
+package io.dnstapreplay.dnstext;
 
 /**
  * A part of a DNS message that the original's parser (the {@code domain} crate) rejects. It only
  * steers which parts the text leaves out, as the original does, so it carries no stack trace.
  */
-final class WireException extends RuntimeException {
+public final class WireException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   WireException(String message) {
