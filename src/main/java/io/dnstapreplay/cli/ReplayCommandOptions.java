@@ -3,6 +3,7 @@ package io.dnstapreplay.cli;
 
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.mismatch.MismatchClass;
 import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -135,6 +137,14 @@ final class ReplayCommandOptions {
   boolean ignoreTc;
 
   @Option(
+      names = "--equivalent",
+      paramLabel = "CLASS[,CLASS...]",
+      description =
+          "A pair that differs only in these mismatch classes (e.g. order,ttl,compression)"
+              + " counts as equivalent, not mismatched.")
+  String equivalent;
+
+  @Option(
       names = "--ignore-query-net",
       paramLabel = "CIDR",
       description = "Do not replay queries from this network; repeatable.")
@@ -195,6 +205,12 @@ final class ReplayCommandOptions {
     } catch (IllegalArgumentException e) {
       throw usage("--ignore-query-net: " + e.getMessage());
     }
+    Set<MismatchClass> equivalentClasses;
+    try {
+      equivalentClasses = equivalent == null ? Set.of() : MismatchClass.parseList(equivalent);
+    } catch (IllegalArgumentException e) {
+      throw usage("--equivalent: " + e.getMessage());
+    }
     ReplayConfig replay =
         new ReplayConfig(
             dns,
@@ -206,7 +222,8 @@ final class ReplayCommandOptions {
             maxInFlight,
             !fixedWindow,
             ignoreTc,
-            ignoredNets);
+            ignoredNets,
+            equivalentClasses);
     return new DaemonConfig(
         http,
         unix,

@@ -99,7 +99,12 @@ public final class ReplayDaemon implements AutoCloseable {
 
     ReplayOutcomes outcomes =
         new ReplayOutcomes(
-            metrics, matchSwitch, c.replay().ignoreTc(), errors::offer, timeouts::offer);
+            metrics,
+            matchSwitch,
+            c.replay().ignoreTc(),
+            c.replay().equivalent(),
+            errors::offer,
+            timeouts::offer);
     engine = ReplayEngine.start(c.replay(), outcomes, queue, udpGroup);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
     metrics.gauge(

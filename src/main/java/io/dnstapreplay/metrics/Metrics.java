@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.metrics;
 
+import io.dnstapreplay.mismatch.MismatchClass;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -91,6 +92,8 @@ public final class Metrics {
   public final Counter lateResponses;
   public final Counter unexpectedResponses;
   public final Counter heldQueries;
+  public final Counter equivalent;
+  private final Map<MismatchClass, Counter> mismatchClasses = new EnumMap<>(MismatchClass.class);
   public final Timer responseLatency;
 
   /** Why a Frame Streams connection was closed by us; the label value is the lower-case name. */
@@ -175,6 +178,17 @@ public final class Metrics {
             .description(
                 "Queries held back because an indistinguishable query was in flight on every socket")
             .register(registry);
+    equivalent = comparisons("equivalent");
+    for (MismatchClass c : MismatchClass.values()) {
+      mismatchClasses.put(
+          c,
+          Counter.builder(P + "dns_mismatch_classes")
+              .description(
+                  "Differences found in responses that are not byte for byte equal, one per class"
+                      + " of each (mismatched and equivalent alike)")
+              .tag("class", c.label())
+              .register(registry));
+    }
     responseLatency =
         Timer.builder(P + "dns_response_latency")
             .description("Time from sending a replayed query to receiving its response")
@@ -247,6 +261,11 @@ public final class Metrics {
   /** Counts a connection we closed; see {@link ConnectionError}. */
   public void connectionError(ConnectionError reason) {
     connectionErrors.get(reason).increment();
+  }
+
+  /** Counts one difference of class {@code c} found in a pair of responses. */
+  public void mismatchClass(MismatchClass c) {
+    mismatchClasses.get(c).increment();
   }
 
   public void setMatchStatus(boolean on) {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.replay;
 
+import io.dnstapreplay.mismatch.MismatchClass;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * ReplayConfig is everything the replay stage is told at start-up, validated once by the command
@@ -23,6 +25,7 @@ import java.util.Objects;
  *     maxInFlight} as the target's round-trip time requires
  * @param ignoreTc a pair where either response is truncated is not a mismatch
  * @param ignoredNets clients whose queries are not replayed
+ * @param equivalent mismatch classes that alone do not make a mismatch ({@code --equivalent})
  */
 public record ReplayConfig(
     InetSocketAddress target,
@@ -34,11 +37,39 @@ public record ReplayConfig(
     int maxInFlight,
     boolean adaptiveWindow,
     boolean ignoreTc,
-    IgnoredNetworks ignoredNets) {
+    IgnoredNetworks ignoredNets,
+    Set<MismatchClass> equivalent) {
   public ReplayConfig {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(ignoredNets, "ignoredNets");
+    equivalent = Set.copyOf(equivalent);
+  }
+
+  /** A configuration that is byte-exact: no class of mismatch is equivalent. */
+  public ReplayConfig(
+      InetSocketAddress target,
+      int numSockets,
+      Integer dscp,
+      boolean proxy,
+      boolean proxyTimespec,
+      Duration timeout,
+      int maxInFlight,
+      boolean adaptiveWindow,
+      boolean ignoreTc,
+      IgnoredNetworks ignoredNets) {
+    this(
+        target,
+        numSockets,
+        dscp,
+        proxy,
+        proxyTimespec,
+        timeout,
+        maxInFlight,
+        adaptiveWindow,
+        ignoreTc,
+        ignoredNets,
+        Set.of());
   }
 
   /** The options the payload filter depends on. */

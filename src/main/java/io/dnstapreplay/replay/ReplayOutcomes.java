@@ -4,6 +4,10 @@ package io.dnstapreplay.replay;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.mismatch.Mismatch;
+import io.dnstapreplay.mismatch.MismatchClass;
+import io.dnstapreplay.mismatch.MismatchClassifier;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +20,7 @@ public final class ReplayOutcomes {
   private final Metrics metrics;
   private final MatchSwitch matchSwitch;
   private final boolean ignoreTc;
+  private final Set<MismatchClass> equivalent;
   private final FailureSink errors;
   private final FailureSink timeouts;
 
@@ -25,9 +30,24 @@ public final class ReplayOutcomes {
       boolean ignoreTc,
       FailureSink errors,
       FailureSink timeouts) {
+    this(metrics, matchSwitch, ignoreTc, Set.of(), errors, timeouts);
+  }
+
+  /**
+   * @param equivalent a mismatch whose differences are all of these classes is counted as {@code
+   *     equivalent} and keeps no record ({@code --equivalent})
+   */
+  public ReplayOutcomes(
+      Metrics metrics,
+      MatchSwitch matchSwitch,
+      boolean ignoreTc,
+      Set<MismatchClass> equivalent,
+      FailureSink errors,
+      FailureSink timeouts) {
     this.metrics = metrics;
     this.matchSwitch = matchSwitch;
     this.ignoreTc = ignoreTc;
+    this.equivalent = Set.copyOf(equivalent);
     this.errors = errors;
     this.timeouts = timeouts;
   }
@@ -72,14 +92,27 @@ public final class ReplayOutcomes {
         metrics.udpTcIgnored.increment();
         metrics.payloadsSuccess.increment();
       }
-      case MISMATCHED -> {
-        metrics.mismatched.increment();
-        metrics.payloadsError.increment();
-        toErrors(
-            FailureRecord.withExtra(
-                q.original, FailureRecord.encode(FailureRecord.Kind.MISMATCH, response)));
-      }
+      case MISMATCHED -> differs(q, response);
     }
+  }
+
+  /**
+   * Classifies a pair that is not byte for byte equal. Only this path parses, so matching responses
+   * cost no more than the byte comparison.
+   */
+  private void differs(ReplayQuery q, byte[] response) {
+    Mismatch mismatch = MismatchClassifier.classify(q.replay.loggedResponse(), response);
+    mismatch.classes().forEach(metrics::mismatchClass);
+    if (mismatch.onlyIn(equivalent)) {
+      metrics.equivalent.increment();
+      metrics.payloadsSuccess.increment();
+      return;
+    }
+    metrics.mismatched.increment();
+    metrics.payloadsError.increment();
+    toErrors(
+        FailureRecord.withExtra(
+            q.original, FailureRecord.encode(FailureRecord.Kind.MISMATCH, response)));
   }
 
   /** Accounts for a query that got no response in time. */

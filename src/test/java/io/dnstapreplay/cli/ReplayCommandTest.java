@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.mismatch.MismatchClass;
 import io.dnstapreplay.replay.IgnoredNetworks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -67,6 +69,7 @@ class ReplayCommandTest {
         "--max-in-flight|0|--max-in-flight must be at least 1: 0",
         "--timeout|0|--timeout must be at least 1: 0",
         "--ignore-query-net|10.0.0.0|--ignore-query-net",
+        "--equivalent|ttl,size|--equivalent: unknown mismatch class 'size'",
         "--unix-mode|999|is not an octal mode",
         "--max-frame-size|0|--max-frame-size must be",
         "--dns|example.com:53|is not an IP address",
@@ -126,6 +129,16 @@ class ReplayCommandTest {
     assertNull(c.replay().dscp());
     assertTrue(c.replay().ignoredNets().isEmpty());
     assertTrue(c.matchStatusFiles().isEmpty());
+    assertTrue(c.replay().equivalent().isEmpty());
+  }
+
+  @Test
+  void equivalentTakesAListOfClasses() {
+    Result r = run(with("--equivalent", "order,ttl,compression"));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(
+        EnumSet.of(MismatchClass.ORDER, MismatchClass.TTL, MismatchClass.COMPRESSION),
+        r.config().replay().equivalent());
   }
 
   @Test

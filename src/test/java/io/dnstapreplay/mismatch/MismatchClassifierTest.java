@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.testing.TestMessage;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;

@@ -55,7 +55,8 @@ public final class Accounting {
         m.result(COMPARISONS, "matched")
             + m.result(COMPARISONS, "mismatched")
             + m.result(COMPARISONS, "suppressed")
-            + m.result(COMPARISONS, "udp_tc_ignored"),
+            + m.result(COMPARISONS, "udp_tc_ignored")
+            + m.result(COMPARISONS, "equivalent"),
         "comparisons");
     assertEquals(0, m.result(IN_FLIGHT, null), "in flight");
   }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.mismatch;
+package io.dnstapreplay.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -9,22 +9,22 @@ import java.util.List;
  * Builds DNS responses by hand for classifier tests: a mutable description turned into wire bytes,
  * with owner names either written out or compressed to a pointer at the question name.
  */
-final class TestMessage {
-  int id = 0x1234;
-  int flags = 0x8400; // QR AA
-  String qname = "www.example.test";
-  int qtype = 1;
-  final List<Object[]> answer = new ArrayList<>();
-  final List<Object[]> authority = new ArrayList<>();
-  final List<Object[]> additional = new ArrayList<>();
+public final class TestMessage {
+  public int id = 0x1234;
+  public int flags = 0x8400; // QR AA
+  public String qname = "www.example.test";
+  public int qtype = 1;
+  public final List<Object[]> answer = new ArrayList<>();
+  public final List<Object[]> authority = new ArrayList<>();
+  public final List<Object[]> additional = new ArrayList<>();
 
   /** OPT: {udp size, extended rcode, version, flags, options bytes}, or null. */
-  Object[] opt = {1232, 0, 0, 0x8000, new byte[0]};
+  public Object[] opt = {1232, 0, 0, 0x8000, new byte[0]};
 
-  boolean compress = true;
+  public boolean compress = true;
 
   /** A response for www.example.test. A with one A record. */
-  static TestMessage www() {
+  public static TestMessage www() {
     TestMessage m = new TestMessage();
     m.answer.add(a("www.example.test", 3600, 192, 0, 2, 81));
     m.authority.add(ns("example.test", 3600, "ns1.example.test"));
@@ -32,7 +32,7 @@ final class TestMessage {
   }
 
   /** An A record: {owner, type, ttl, rdata}. */
-  static Object[] a(String owner, long ttl, int... address) {
+  public static Object[] a(String owner, long ttl, int... address) {
     byte[] data = new byte[4];
     for (int i = 0; i < 4; i++) {
       data[i] = (byte) address[i];
@@ -40,11 +40,11 @@ final class TestMessage {
     return new Object[] {owner, 1, ttl, data};
   }
 
-  static Object[] ns(String owner, long ttl, String target) {
+  public static Object[] ns(String owner, long ttl, String target) {
     return new Object[] {owner, 2, ttl, name(target)};
   }
 
-  byte[] wire() {
+  public byte[] wire() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     u16(out, id);
     u16(out, flags);
@@ -84,7 +84,7 @@ final class TestMessage {
     return out.toByteArray();
   }
 
-  static byte[] name(String name) {
+  public static byte[] name(String name) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (String label : name.split("\\.")) {
       out.write(label.length());
