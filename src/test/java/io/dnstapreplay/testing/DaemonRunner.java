@@ -8,6 +8,7 @@ import io.dnstapreplay.daemon.ReplayDaemon;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.mismatch.MismatchClass;
 import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
 import java.io.ByteArrayInputStream;
@@ -23,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -77,6 +79,7 @@ public final class DaemonRunner implements AutoCloseable {
     public List<Path> matchStatusFiles = new ArrayList<>();
     public Duration matchStatusDelay = Duration.ofMillis(5000);
     public int maxFrameSize = 128 * 1024;
+    public Set<MismatchClass> equivalent = Set.of();
   }
 
   /** Starts with its socket in {@code dir}, replaying to {@code dns}. */
@@ -137,7 +140,8 @@ public final class DaemonRunner implements AutoCloseable {
                 s.maxInFlight,
                 !s.fixedWindow,
                 s.ignoreTc,
-                IgnoredNetworks.parse(s.ignoreQueryNets)));
+                IgnoredNetworks.parse(s.ignoreQueryNets),
+                s.equivalent));
     return new DaemonRunner(ReplayDaemon.start(c), socket, target);
   }
 

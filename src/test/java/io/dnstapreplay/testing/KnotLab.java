@@ -47,7 +47,9 @@ public final class KnotLab implements AutoCloseable {
     /** The source's zone: every answer matches. */
     NORMAL("example.test.zone"),
     /** Changes {@code www} A, {@code txt} TXT and {@code mail2} A: 40 of the main mix differ. */
-    VARIANT("example.test.variant.zone");
+    VARIANT("example.test.variant.zone"),
+    /** The source's zone with other TTLs: answers differ in TTLs only. */
+    TTL("example.test.ttl.zone");
 
     private final String file;
 
