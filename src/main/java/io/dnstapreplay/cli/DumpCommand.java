@@ -3,6 +3,7 @@ package io.dnstapreplay.cli;
 
 import io.dnstapreplay.tools.DnstapDump;
 import io.dnstapreplay.tools.DnstapFileReader;
+import io.dnstapreplay.tools.MismatchSummary;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -13,6 +14,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,14 +44,31 @@ public final class DumpCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = {"-r", "--read"},
-      required = true,
-      paramLabel = "FILE",
-      description = "dnstap file (Frame Streams) to read; - for standard input.")
-  String file;
+  @ArgGroup(multiplicity = "1")
+  Input input;
 
-  @Option(names = "--json", description = "One JSON object per line instead of YAML.")
+  /** Either a dump of every message or the mismatch summary, of one file. */
+  static final class Input {
+    @Option(
+        names = {"-r", "--read"},
+        required = true,
+        paramLabel = "FILE",
+        description = "dnstap file (Frame Streams) to read; - for standard input.")
+    String file;
+
+    @Option(
+        names = "--summary",
+        required = true,
+        paramLabel = "FILE",
+        description =
+            "Instead of a dump, a table of the mismatch classes of FILE's failure records, with"
+                + " counts, the most frequent query names and types and an example of each.")
+    String summary;
+  }
+
+  @Option(
+      names = "--json",
+      description = "One JSON object per line instead of YAML (with --summary: one object).")
   boolean json;
 
   private final InputStream stdin;
@@ -69,8 +88,13 @@ public final class DumpCommand implements Callable<Integer> {
     Writer out =
         new BufferedWriter(
             new OutputStreamWriter(stdout, StandardCharsets.UTF_8), OUTPUT_BUFFER_SIZE);
+    String file = input.summary != null ? input.summary : input.file;
     try (DnstapFileReader reader = DnstapFileReader.open(file, stdin)) {
-      DnstapDump.dump(reader, json ? DnstapDump.Format.JSON : DnstapDump.Format.YAML, out);
+      if (input.summary != null) {
+        MismatchSummary.summarize(reader, json, out);
+      } else {
+        DnstapDump.dump(reader, json ? DnstapDump.Format.JSON : DnstapDump.Format.YAML, out);
+      }
       return 0;
     } catch (DnstapDump.OutputException e) {
       if (BROKEN_PIPE.equals(e.getMessage())) {

@@ -7,11 +7,14 @@ import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.dnstext.DnsText;
 import io.dnstapreplay.dnstext.IpAddressText;
 import io.dnstapreplay.failure.FailureRecord;
+import io.dnstapreplay.mismatch.Mismatch;
+import io.dnstapreplay.mismatch.MismatchClassifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.StringJoiner;
 
 /**
  * Walks one dnstap message into a {@link DocumentWriter} with the original dnstap-dump's keys, in
@@ -74,11 +77,29 @@ final class DnstapDocument {
       w.string("mismatch_bytes", HEX.formatHex(received));
       w.text("mismatch_formatted", receivedText);
       if (message.hasResponseMessage()) {
-        String loggedText = DnsText.format(message.getResponseMessage().toByteArray()).text();
+        byte[] logged = message.getResponseMessage().toByteArray();
+        String loggedText = DnsText.format(logged).text();
         w.text("mismatch_diff", diff(loggedText, receivedText));
+        Mismatch mismatch = MismatchClassifier.classify(logged, received);
+        w.string("mismatch_classes", classes(mismatch));
+        w.text("mismatch_fields", fields(mismatch));
       }
     }
     w.endMap();
+  }
+
+  /** The classes by their labels, comma-separated as {@code --equivalent} takes them. */
+  static String classes(Mismatch mismatch) {
+    StringJoiner j = new StringJoiner(",");
+    mismatch.classes().forEach(c -> j.add(c.label()));
+    return j.toString();
+  }
+
+  /** One line per field that differs, or a note that nothing does. */
+  private static String fields(Mismatch mismatch) {
+    StringBuilder s = new StringBuilder();
+    mismatch.differences().forEach(d -> s.append(d).append('\n'));
+    return s.isEmpty() ? "(no difference: the messages are equal)\n" : s.toString();
   }
 
   /** The diff, or a note when the texts agree and only the encodings differ. */

@@ -51,6 +51,19 @@ class DumpCommandTest {
     assertEquals(new Result(0, ToolsFixtures.dump(KnotCapture.bytes(), Format.YAML), ""), r);
   }
 
+  @Test
+  void summarizesAFileAndTakesOneInputOnly() throws IOException {
+    String tap = file(ToolsFixtures.extraKindsTap()).toString();
+    Result r = run(InputStream.nullInputStream(), "--summary", tap);
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("1 mismatch records of 4 records\n"), r.out());
+    assertTrue(r.out().contains("\nanswer: whoami.test. IN A\n"), r.out());
+    Result json = run(InputStream.nullInputStream(), "--summary", tap, "--json");
+    assertTrue(json.out().startsWith("{\"records\":4,\"mismatches\":1,"), json.out());
+    assertEquals(2, run(InputStream.nullInputStream(), "--summary", tap, "-r", tap).exit());
+    assertEquals(2, run(InputStream.nullInputStream()).exit());
+  }
+
   /**
    * Files the original dnstap-dump reads with exit 0: empty, data before START (or no START), bytes
    * after STOP (not read); and, beyond it, streams written one after the other.

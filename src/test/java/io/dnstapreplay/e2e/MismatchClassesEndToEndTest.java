@@ -23,8 +23,12 @@ import io.dnstapreplay.testing.KnotLab.TargetZone;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.testing.UdpResponder;
+import io.dnstapreplay.tools.DnstapFileReader;
+import io.dnstapreplay.tools.MismatchSummary;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +53,7 @@ class MismatchClassesEndToEndTest {
   @TempDir Path dir;
 
   /** How many mismatches had each question (lower case) and set of classes, and the metrics. */
-  private record Replayed(Scrape metrics, Map<String, Integer> classes) {
+  private record Replayed(Scrape metrics, Map<String, Integer> classes, byte[] errors) {
     double result(String comparison) {
       return metrics.result(COMPARISONS, comparison);
     }
@@ -80,7 +84,8 @@ class MismatchClassesEndToEndTest {
       assertEquals(UDP, m.result(QUERIES, "success"));
       Accounting.assertQueriesBalance(m, UDP);
       Map<String, Integer> classes = new TreeMap<>();
-      for (Dnstap r : d.drain("/errors")) {
+      byte[] errors = d.get("/errors").body();
+      for (Dnstap r : DaemonRunner.records(errors)) {
         byte[] logged = r.getMessage().getResponseMessage().toByteArray();
         byte[] received = FailureRecord.decode(r.getExtra().toByteArray()).mismatchResponse();
         String question = DnsMessage.parse(logged).questions().get(0).toLowerCase(Locale.ROOT);
@@ -89,7 +94,7 @@ class MismatchClassesEndToEndTest {
             1,
             Integer::sum);
       }
-      return new Replayed(m, classes);
+      return new Replayed(m, classes, errors);
     }
   }
 
@@ -103,6 +108,15 @@ class MismatchClassesEndToEndTest {
     Map<String, byte[]> responses = KnotCapture.responses();
     responses.replaceAll((k, v) -> change.apply(v));
     return replay(s -> DaemonRunner.start(dir, UdpResponder.logged(responses), s), equivalent);
+  }
+
+  /** The summary of {@code dnstap-dump --summary} up to its examples. */
+  private static String summaryTable(byte[] errors) throws IOException {
+    StringWriter out = new StringWriter();
+    MismatchSummary.summarize(
+        new DnstapFileReader(new ByteArrayInputStream(errors), "/errors"), false, out);
+    String text = out.toString();
+    return text.substring(0, text.indexOf("\nexample of each class:\n"));
   }
 
   /** Asserts that every mismatch has the one class {@code expected}; returns how many. */
@@ -129,6 +143,15 @@ class MismatchClassesEndToEndTest {
               "txt.example.test. in txt [ANSWER]", 5,
               "www.example.test. in a [ANSWER]", 5),
           r.classes());
+      assertEquals(
+          """
+              40 mismatch records of 40 records
+
+              class       count  top query names                                                    top query types
+              answer         30  ftp.example.test. 10, mail2.example.test. 10, txt.example.test. 5  A 25, TXT 5
+              additional     10  example.test. 10                                                   MX 10
+              """,
+          summaryTable(r.errors()));
       assertEquals(30, r.count(MismatchClass.ANSWER));
       assertEquals(10, r.count(MismatchClass.ADDITIONAL));
       for (MismatchClass c : MismatchClass.values()) {

@@ -59,6 +59,13 @@ class DnstapDumpTest {
         yaml.contains(
             "  mismatch_diff: |\n"
                 + "    (same text: the messages differ only in their encoding)\n"
+                + "  mismatch_classes: \"compression\"\n"
+                + "  mismatch_fields: |\n"
+                + "    compression: equal when parsed, "
+                + logged.length
+                + " bytes -> "
+                + padded.length
+                + " bytes\n"
                 + "message:\n"),
         yaml);
   }
@@ -122,8 +129,19 @@ class DnstapDumpTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> extra = (Map<String, Object>) MiniJson.object(json).get("extra");
     assertEquals(
-        List.of("bytes", "type", "mismatch_bytes", "mismatch_formatted", "mismatch_diff"),
+        List.of(
+            "bytes",
+            "type",
+            "mismatch_bytes",
+            "mismatch_formatted",
+            "mismatch_diff",
+            "mismatch_classes",
+            "mismatch_fields"),
         new ArrayList<>(extra.keySet()));
+    assertEquals("answer", extra.get("mismatch_classes"));
+    assertEquals(
+        "answer: changed whoami.test. IN A [127.0.0.1] -> [10.1.2.3]\n",
+        extra.get("mismatch_fields"));
     assertEquals("DRDH_MISMATCH", extra.get("type"));
     assertEquals(
         "--- logged response\n+++ received response\n@@ -7,2 +7,2 @@\n ;; ANSWER SECTION:\n"
