@@ -46,32 +46,6 @@ public record ReplayConfig(
     equivalent = Set.copyOf(equivalent);
   }
 
-  /** A configuration that is byte-exact: no class of mismatch is equivalent. */
-  public ReplayConfig(
-      InetSocketAddress target,
-      int numSockets,
-      Integer dscp,
-      boolean proxy,
-      boolean proxyTimespec,
-      Duration timeout,
-      int maxInFlight,
-      boolean adaptiveWindow,
-      boolean ignoreTc,
-      IgnoredNetworks ignoredNets) {
-    this(
-        target,
-        numSockets,
-        dscp,
-        proxy,
-        proxyTimespec,
-        timeout,
-        maxInFlight,
-        adaptiveWindow,
-        ignoreTc,
-        ignoredNets,
-        Set.of());
-  }
-
   /** The options the payload filter depends on. */
   public PayloadFilter.Options filterOptions() {
     return new PayloadFilter.Options(proxy, ignoredNets);

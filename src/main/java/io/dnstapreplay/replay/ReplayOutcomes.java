@@ -24,15 +24,6 @@ public final class ReplayOutcomes {
   private final FailureSink errors;
   private final FailureSink timeouts;
 
-  public ReplayOutcomes(
-      Metrics metrics,
-      MatchSwitch matchSwitch,
-      boolean ignoreTc,
-      FailureSink errors,
-      FailureSink timeouts) {
-    this(metrics, matchSwitch, ignoreTc, Set.of(), errors, timeouts);
-  }
-
   /**
    * @param equivalent a mismatch whose differences are all of these classes is counted as {@code
    *     equivalent} and keeps no record ({@code --equivalent})

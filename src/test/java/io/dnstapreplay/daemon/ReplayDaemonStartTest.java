@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,8 @@ class ReplayDaemonStartTest {
             100,
             true,
             false,
-            IgnoredNetworks.none()));
+            IgnoredNetworks.none(),
+            Set.of()));
   }
 
   /** UDP sockets (IPv4 or dual-stack IPv6) connected to the target's port. */

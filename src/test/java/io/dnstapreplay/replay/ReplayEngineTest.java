@@ -24,6 +24,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +72,7 @@ class ReplayEngineTest {
             metrics,
             new MatchSwitch(metrics::setMatchStatus),
             false,
+            Set.of(),
             errors::offer,
             timeouts::offer);
     return ReplayEngine.start(
@@ -84,7 +86,8 @@ class ReplayEngineTest {
             64,
             true,
             false,
-            IgnoredNetworks.none()),
+            IgnoredNetworks.none(),
+            Set.of()),
         outcomes,
         queue,
         group);

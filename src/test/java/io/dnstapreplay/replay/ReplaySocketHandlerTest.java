@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class ReplaySocketHandlerTest {
   private final RecordBuffer errors = new RecordBuffer(100);
   private final RecordBuffer timeouts = new RecordBuffer(100);
   private final ReplayOutcomes outcomes =
-      new ReplayOutcomes(metrics, matchSwitch, false, errors::offer, timeouts::offer);
+      new ReplayOutcomes(metrics, matchSwitch, false, Set.of(), errors::offer, timeouts::offer);
   private final InFlightLimit permits = new InFlightLimit(10, 1);
   private EmbeddedChannel channel;
 
@@ -64,7 +65,8 @@ class ReplaySocketHandlerTest {
         10,
         true,
         false,
-        IgnoredNetworks.none());
+        IgnoredNetworks.none(),
+        Set.of());
   }
 
   private EmbeddedChannel open(ReplaySocketHandler h) {
