@@ -3,8 +3,8 @@ package io.dnstapreplay.cli;
 
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
-import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -199,9 +199,9 @@ final class ReplayCommandOptions {
           .getErr()
           .println("dnstap-replay: warning: --proxy-timespec has no effect without --proxy");
     }
-    IgnoredNetworks ignoredNets;
+    IpNetworks ignoredNets;
     try {
-      ignoredNets = IgnoredNetworks.parse(ignoreQueryNets);
+      ignoredNets = IpNetworks.parse(ignoreQueryNets);
     } catch (IllegalArgumentException e) {
       throw usage("--ignore-query-net: " + e.getMessage());
     }

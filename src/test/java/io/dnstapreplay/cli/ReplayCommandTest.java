@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
-import io.dnstapreplay.replay.IgnoredNetworks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -162,7 +162,7 @@ class ReplayCommandTest {
             "600");
     assertEquals(0, r.exit(), r.err());
     assertEquals(5302, r.config().replay().target().getPort());
-    IgnoredNetworks nets = r.config().replay().ignoredNets();
+    IpNetworks nets = r.config().replay().ignoredNets();
     assertTrue(nets.contains(new byte[] {10, 1, 2, 3}));
     assertTrue(nets.contains(HexFormat.of().parseHex("20010db8000000000000000000000001")));
     assertFalse(nets.contains(new byte[] {11, 1, 2, 3}));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dnstapreplay.replay.IgnoredNetworks;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
 import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
@@ -67,7 +67,7 @@ class ReplayDaemonStartTest {
             100,
             true,
             false,
-            IgnoredNetworks.none(),
+            IpNetworks.none(),
             Set.of()));
   }
 

@@ -8,8 +8,8 @@ import io.dnstapreplay.daemon.ReplayDaemon;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
-import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -140,7 +140,7 @@ public final class DaemonRunner implements AutoCloseable {
                 s.maxInFlight,
                 !s.fixedWindow,
                 s.ignoreTc,
-                IgnoredNetworks.parse(s.ignoreQueryNets),
+                IpNetworks.parse(s.ignoreQueryNets),
                 s.equivalent));
     return new DaemonRunner(ReplayDaemon.start(c), socket, target);
   }
