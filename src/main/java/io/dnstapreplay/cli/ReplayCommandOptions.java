@@ -2,6 +2,7 @@
 package io.dnstapreplay.cli;
 
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.daemon.ListenerConfig;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
@@ -23,6 +24,12 @@ import picocli.CommandLine.ParameterException;
 final class ReplayCommandOptions {
   /** A dnstap message carries two DNS messages of at most 64 KiB each, plus a little. */
   static final int MAX_FRAME_SIZE_LIMIT = 1 << 20;
+
+  /**
+   * A DNS server opens one connection or a few; the cap bounds the descriptors and buffers a
+   * runaway or hostile sender can take.
+   */
+  static final int DEFAULT_MAX_CONNECTIONS = 256;
 
   private CommandLine commandLine;
 
@@ -57,6 +64,15 @@ final class ReplayCommandOptions {
       converter = ModeConverter.class,
       description = "File mode of the socket (octal; default: ${DEFAULT-VALUE}).")
   ModeConverter.FileMode unixMode;
+
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_MAX_CONNECTIONS,
+      description =
+          "Senders connected at once to each listener; more are refused (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxConnections;
 
   @Option(
       names = "--channel-capacity",
@@ -178,6 +194,7 @@ final class ReplayCommandOptions {
    */
   DaemonConfig toConfig(CommandLine commandLine) {
     this.commandLine = commandLine;
+    positive("--max-connections", maxConnections);
     positive("--channel-capacity", channelCapacity);
     positive("--channel-error-capacity", errorCapacity);
     positive("--channel-timeout-capacity", timeoutCapacity);
@@ -226,9 +243,7 @@ final class ReplayCommandOptions {
             equivalentClasses);
     return new DaemonConfig(
         http,
-        unix,
-        unixMode.permissions(),
-        maxFrameSize,
+        new ListenerConfig(unix, unixMode.permissions(), maxConnections, maxFrameSize),
         channelCapacity,
         errorCapacity,
         timeoutCapacity,

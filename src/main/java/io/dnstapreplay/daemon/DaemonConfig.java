@@ -4,10 +4,8 @@ package io.dnstapreplay.daemon;
 import io.dnstapreplay.replay.ReplayConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * DaemonConfig is everything the command line decided, already validated, so the daemon has no
@@ -15,9 +13,7 @@ import java.util.Set;
  */
 public record DaemonConfig(
     InetSocketAddress http,
-    Path unix,
-    Set<PosixFilePermission> unixMode,
-    int maxFrameSize,
+    ListenerConfig listeners,
     int channelCapacity,
     int errorCapacity,
     int timeoutCapacity,

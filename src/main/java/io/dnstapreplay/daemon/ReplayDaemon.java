@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.daemon;
 
+import io.dnstapreplay.collector.SenderPipeline;
 import io.dnstapreplay.collector.UnixSocketCollector;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.http.HttpServer;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.monitor.MatchStatusMonitor;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.dnstapreplay.replay.MatchSwitch;
@@ -125,8 +127,15 @@ public final class ReplayDaemon implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+    ListenerConfig l = c.listeners();
     collector =
-        UnixSocketCollector.bind(c.unix(), c.unixMode(), ioGroup, c.maxFrameSize(), queue, metrics);
+        UnixSocketCollector.bind(
+            l.unix(),
+            l.unixMode(),
+            ioGroup,
+            new SenderPipeline(
+                Transport.UNIX, null, l.maxConnections(), l.maxFrameSize(), queue, metrics),
+            metrics);
 
     log.info(
         "replaying to udp:{} over {} sockets",
@@ -135,7 +144,7 @@ public final class ReplayDaemon implements AutoCloseable {
     log.info(
         "serving http://{}/metrics, /healthz, /errors, /timeouts",
         NetUtil.toSocketAddressString(http.localAddress()));
-    log.info("listening for Frame Streams on unix:{}", c.unix());
+    log.info("listening for Frame Streams on unix:{}", l.unix());
   }
 
   public Metrics metrics() {

@@ -72,6 +72,7 @@ class ReplayCommandTest {
         "--equivalent|ttl,size|--equivalent: unknown mismatch class 'size'",
         "--unix-mode|999|is not an octal mode",
         "--max-frame-size|0|--max-frame-size must be",
+        "--max-connections|0|--max-connections must be at least 1: 0",
         "--dns|example.com:53|is not an IP address",
         "--dns|127.0.0.1|is not IP:PORT",
         "--dns|127.0.0.1:70000|outside 0..65535",
@@ -124,8 +125,9 @@ class ReplayCommandTest {
     assertEquals(1000, c.replay().maxInFlight());
     assertEquals(5000, c.replay().timeout().toMillis());
     assertEquals(5000, c.matchStatusDelay().toMillis());
-    assertEquals(128 * 1024, c.maxFrameSize());
-    assertEquals(PosixFilePermissions.fromString("rw-rw----"), c.unixMode());
+    assertEquals(128 * 1024, c.listeners().maxFrameSize());
+    assertEquals(256, c.listeners().maxConnections());
+    assertEquals(PosixFilePermissions.fromString("rw-rw----"), c.listeners().unixMode());
     assertNull(c.replay().dscp());
     assertTrue(c.replay().ignoredNets().isEmpty());
     assertTrue(c.matchStatusFiles().isEmpty());
@@ -167,7 +169,7 @@ class ReplayCommandTest {
     assertTrue(nets.contains(HexFormat.of().parseHex("20010db8000000000000000000000001")));
     assertFalse(nets.contains(new byte[] {11, 1, 2, 3}));
     assertEquals(2, r.config().matchStatusFiles().size());
-    assertEquals(PosixFilePermissions.fromString("rw-------"), r.config().unixMode());
+    assertEquals(PosixFilePermissions.fromString("rw-------"), r.config().listeners().unixMode());
   }
 
   @Test

@@ -49,9 +49,7 @@ class ReplayDaemonStartTest {
   private DaemonConfig config(int httpPort, Path unix) {
     return new DaemonConfig(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort),
-        unix,
-        PosixFilePermissions.fromString("rw-rw----"),
-        128 * 1024,
+        new ListenerConfig(unix, PosixFilePermissions.fromString("rw-rw----"), 10, 128 * 1024),
         100,
         100,
         100,

@@ -4,6 +4,7 @@ package io.dnstapreplay.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.daemon.ListenerConfig;
 import io.dnstapreplay.daemon.ReplayDaemon;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.framestream.FrameStreamReader;
@@ -80,6 +81,7 @@ public final class DaemonRunner implements AutoCloseable {
     public Duration matchStatusDelay = Duration.ofMillis(5000);
     public int maxFrameSize = 128 * 1024;
     public Set<MismatchClass> equivalent = Set.of();
+    public int maxConnections = 256;
   }
 
   /** Starts with its socket in {@code dir}, replaying to {@code dns}. */
@@ -122,9 +124,11 @@ public final class DaemonRunner implements AutoCloseable {
     DaemonConfig c =
         new DaemonConfig(
             new InetSocketAddress("127.0.0.1", 0),
-            socket,
-            PosixFilePermissions.fromString("rw-rw----"),
-            s.maxFrameSize,
+            new ListenerConfig(
+                socket,
+                PosixFilePermissions.fromString("rw-rw----"),
+                s.maxConnections,
+                s.maxFrameSize),
             s.channelCapacity,
             s.errorCapacity,
             s.timeoutCapacity,
