@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description =
-        "Replays the queries of dnstap AUTH_RESPONSE messages received over Frame Streams to a"
-            + " nameserver and compares its responses with the logged ones, byte for byte.",
+        "Replays the queries of dnstap AUTH_RESPONSE messages received over Frame Streams (a Unix"
+            + " socket, TCP or both) to a nameserver and compares its responses with the logged"
+            + " ones, byte for byte.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:stopped by SIGTERM or SIGINT after replaying what it had received",

@@ -31,6 +31,9 @@ final class ReplayCommandOptions {
    */
   static final int DEFAULT_MAX_CONNECTIONS = 256;
 
+  /** Frame Streams has no authentication: by default only this host may send over TCP. */
+  static final List<String> DEFAULT_TCP_ALLOW = List.of("127.0.0.0/8", "::1/128");
+
   private CommandLine commandLine;
 
   @Option(
@@ -52,7 +55,6 @@ final class ReplayCommandOptions {
 
   @Option(
       names = "--unix",
-      required = true,
       paramLabel = "PATH",
       description = "Unix socket to listen on for Frame Streams senders.")
   Path unix;
@@ -64,6 +66,21 @@ final class ReplayCommandOptions {
       converter = ModeConverter.class,
       description = "File mode of the socket (octal; default: ${DEFAULT-VALUE}).")
   ModeConverter.FileMode unixMode;
+
+  @Option(
+      names = "--tcp",
+      paramLabel = "IP:PORT",
+      converter = AddressConverter.class,
+      description = "Listen for Frame Streams senders over TCP too, or instead of --unix.")
+  InetSocketAddress tcp;
+
+  @Option(
+      names = "--tcp-allow",
+      paramLabel = "CIDR",
+      description =
+          "Accept TCP senders only from this network; repeatable (default: loopback, "
+              + "127.0.0.0/8 and ::1/128).")
+  List<String> tcpAllow = new ArrayList<>();
 
   @Option(
       names = "--max-connections",
@@ -216,12 +233,13 @@ final class ReplayCommandOptions {
           .getErr()
           .println("dnstap-replay: warning: --proxy-timespec has no effect without --proxy");
     }
-    IpNetworks ignoredNets;
-    try {
-      ignoredNets = IpNetworks.parse(ignoreQueryNets);
-    } catch (IllegalArgumentException e) {
-      throw usage("--ignore-query-net: " + e.getMessage());
+    IpNetworks ignoredNets = networks("--ignore-query-net", ignoreQueryNets);
+    if (unix == null && tcp == null) {
+      throw usage("nothing to listen on: give --unix PATH, --tcp IP:PORT or both");
     }
+    requires("--unix-mode", unix != null, "--unix");
+    requires("--tcp-allow", tcp != null, "--tcp");
+    IpNetworks allowed = networks("--tcp-allow", tcpAllow.isEmpty() ? DEFAULT_TCP_ALLOW : tcpAllow);
     Set<MismatchClass> equivalentClasses;
     try {
       equivalentClasses = equivalent == null ? Set.of() : MismatchClass.parseList(equivalent);
@@ -243,13 +261,29 @@ final class ReplayCommandOptions {
             equivalentClasses);
     return new DaemonConfig(
         http,
-        new ListenerConfig(unix, unixMode.permissions(), maxConnections, maxFrameSize),
+        new ListenerConfig(
+            unix, unixMode.permissions(), tcp, allowed, maxConnections, maxFrameSize),
         channelCapacity,
         errorCapacity,
         timeoutCapacity,
         List.copyOf(matchStatusFiles),
         Duration.ofMillis(matchStatusDelayMillis),
         replay);
+  }
+
+  private IpNetworks networks(String option, List<String> cidrs) {
+    try {
+      return IpNetworks.parse(cidrs);
+    } catch (IllegalArgumentException e) {
+      throw usage(option + ": " + e.getMessage());
+    }
+  }
+
+  /** Refuses {@code option} on the command line unless {@code applies}. */
+  private void requires(String option, boolean applies, String other) {
+    if (!applies && commandLine.getParseResult().hasMatchedOption(option)) {
+      throw usage(option + " applies only with " + other);
+    }
   }
 
   private void positive(String option, long value) {

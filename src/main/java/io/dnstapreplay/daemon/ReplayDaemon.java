@@ -2,6 +2,7 @@
 package io.dnstapreplay.daemon;
 
 import io.dnstapreplay.collector.SenderPipeline;
+import io.dnstapreplay.collector.TcpCollector;
 import io.dnstapreplay.collector.UnixSocketCollector;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.http.HttpServer;
@@ -25,14 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ReplayDaemon wires the stages together: Unix socket collector, queue, replay engine, failure
- * buffers, HTTP server and, optionally, the match-status monitor. It is the only class that knows
- * every package.
+ * ReplayDaemon wires the stages together: Unix socket and TCP collectors, queue, replay engine,
+ * failure buffers, HTTP server and, optionally, the match-status monitor. It is the only class that
+ * knows every package.
  *
- * <p>Start-up binds the UDP sockets and the HTTP server before the Unix socket, so a DNS server
- * never connects to a daemon that cannot replay yet; a failure at any step undoes the earlier ones,
- * and only a complete start is logged, so a failed one leaves a single error line. Shutdown goes
- * the other way and loses nothing already received.
+ * <p>Start-up binds the UDP sockets and the HTTP server before the listeners, so a DNS server never
+ * connects to a daemon that cannot replay yet; a failure at any step undoes the earlier ones, and
+ * only a complete start is logged, so a failed one leaves a single error line. Shutdown goes the
+ * other way and loses nothing already received.
  */
 public final class ReplayDaemon implements AutoCloseable {
   /** Start-up and shutdown lines, shown at the default log level (see the CLI). */
@@ -50,7 +51,8 @@ public final class ReplayDaemon implements AutoCloseable {
   private RecordBuffer timeouts;
   private ReplayEngine engine;
   private HttpServer http;
-  private UnixSocketCollector collector;
+  private UnixSocketCollector unixCollector;
+  private TcpCollector tcpCollector;
 
   private ReplayDaemon(Metrics metrics, EventLoopGroup ioGroup, EventLoopGroup udpGroup) {
     this.metrics = metrics;
@@ -128,14 +130,29 @@ public final class ReplayDaemon implements AutoCloseable {
           e);
     }
     ListenerConfig l = c.listeners();
-    collector =
-        UnixSocketCollector.bind(
-            l.unix(),
-            l.unixMode(),
-            ioGroup,
-            new SenderPipeline(
-                Transport.UNIX, null, l.maxConnections(), l.maxFrameSize(), queue, metrics),
-            metrics);
+    if (l.unix() != null) {
+      unixCollector =
+          UnixSocketCollector.bind(
+              l.unix(),
+              l.unixMode(),
+              ioGroup,
+              new SenderPipeline(
+                  Transport.UNIX, null, l.maxConnections(), l.maxFrameSize(), queue, metrics),
+              metrics);
+    }
+    if (l.tcp() != null) {
+      tcpCollector =
+          TcpCollector.bind(
+              l.tcp(),
+              ioGroup,
+              new SenderPipeline(
+                  Transport.TCP,
+                  l.tcpAllow(),
+                  l.maxConnections(),
+                  l.maxFrameSize(),
+                  queue,
+                  metrics));
+    }
 
     log.info(
         "replaying to udp:{} over {} sockets",
@@ -144,11 +161,24 @@ public final class ReplayDaemon implements AutoCloseable {
     log.info(
         "serving http://{}/metrics, /healthz, /errors, /timeouts",
         NetUtil.toSocketAddressString(http.localAddress()));
-    log.info("listening for Frame Streams on unix:{}", l.unix());
+    if (unixCollector != null) {
+      log.info("listening for Frame Streams on unix:{}", l.unix());
+    }
+    if (tcpCollector != null) {
+      log.info(
+          "listening for Frame Streams on tcp:{} from {}",
+          NetUtil.toSocketAddressString(tcpCollector.localAddress()),
+          l.tcpAllow());
+    }
   }
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** The TCP listener's bound address, or null without one. */
+  public InetSocketAddress tcpAddress() {
+    return tcpCollector == null ? null : tcpCollector.localAddress();
   }
 
   /** The HTTP server's bound address. */
@@ -172,8 +202,11 @@ public final class ReplayDaemon implements AutoCloseable {
       return;
     }
     closed = true;
-    if (collector != null) {
-      collector.close();
+    if (unixCollector != null) {
+      unixCollector.close();
+    }
+    if (tcpCollector != null) {
+      tcpCollector.close();
     }
     double responses = metrics.queriesSuccess.count();
     double timedOut = metrics.queriesTimeout.count();

@@ -26,16 +26,18 @@ import java.util.List;
  * resolve a host name.
  */
 public final class IpNetworks {
-  private static final IpNetworks NONE = new IpNetworks(List.of());
+  private static final IpNetworks NONE = new IpNetworks(List.of(), List.of());
   private static final int MAX_PREFIX_DIGITS = 3;
   private static final int IPV4_LENGTH = 4;
   private static final int IPV6_LENGTH = 16;
   private static final int NO_SCOPE = -1;
 
   private final List<IpSubnetFilterRule> rules;
+  private final List<String> cidrs;
 
-  private IpNetworks(List<IpSubnetFilterRule> rules) {
+  private IpNetworks(List<IpSubnetFilterRule> rules, List<String> cidrs) {
     this.rules = rules;
+    this.cidrs = cidrs;
   }
 
   public static IpNetworks none() {
@@ -52,11 +54,17 @@ public final class IpNetworks {
     for (String cidr : cidrs) {
       rules.add(parseOne(cidr));
     }
-    return new IpNetworks(List.copyOf(rules));
+    return new IpNetworks(List.copyOf(rules), List.copyOf(cidrs));
   }
 
   public boolean isEmpty() {
     return rules.isEmpty();
+  }
+
+  /** The networks as they were written, comma-separated, for log lines. */
+  @Override
+  public String toString() {
+    return String.join(", ", cidrs);
   }
 
   /**

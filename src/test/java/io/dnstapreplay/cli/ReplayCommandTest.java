@@ -11,6 +11,7 @@ import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -81,6 +82,51 @@ class ReplayCommandTest {
       })
   void badValueIsOneLineAndExitTwo(String option, String value, String message) {
     Result r = run(with(option, value));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(message), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @Test
+  void tcpBesideOrInsteadOfUnixWithLoopbackAllowedByDefault() throws Exception {
+    Result r = run(with("--tcp", "127.0.0.1:6000"));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(6000, r.config().listeners().tcp().getPort());
+    Result tcpOnly = run("--dns", "127.0.0.1:53", "--http", "127.0.0.1:8053", "--tcp", "[::]:6000");
+    assertEquals(0, tcpOnly.exit(), tcpOnly.err());
+    assertNull(tcpOnly.config().listeners().unix());
+    IpNetworks allowed = tcpOnly.config().listeners().tcpAllow();
+    assertTrue(allowed.containsPeer(InetAddress.getByName("127.0.0.2")));
+    assertTrue(allowed.containsPeer(InetAddress.getByName("::1")));
+    assertFalse(allowed.containsPeer(InetAddress.getByName("192.0.2.1")));
+  }
+
+  @Test
+  void tcpAllowReplacesTheDefault() throws Exception {
+    Result r = run(with("--tcp", "127.0.0.1:6000", "--tcp-allow", "192.0.2.0/24"));
+    assertEquals(0, r.exit(), r.err());
+    IpNetworks allowed = r.config().listeners().tcpAllow();
+    assertTrue(allowed.containsPeer(InetAddress.getByName("192.0.2.1")));
+    assertFalse(allowed.containsPeer(InetAddress.getByName("127.0.0.1")));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--http 127.0.0.1:8053|nothing to listen on: give --unix PATH, --tcp IP:PORT or both",
+        "--http 127.0.0.1:8053 --tcp 127.0.0.1:1 --unix-mode 600|--unix-mode applies only with"
+            + " --unix",
+        "--http 127.0.0.1:8053 --unix /tmp/x --tcp-allow 10.0.0.0/8|--tcp-allow applies only"
+            + " with --tcp",
+        "--http 127.0.0.1:8053 --tcp 127.0.0.1:1 --tcp-allow 10.0.0.1/8|--tcp-allow: invalid"
+            + " network '10.0.0.1/8'",
+        "--http 127.0.0.1:8053 --tcp localhost:1|is not an IP address",
+      })
+  void listenerCombinationsAreChecked(String args, String message) {
+    List<String> all = new ArrayList<>(List.of("--dns", "127.0.0.1:53"));
+    all.addAll(List.of(args.split(" ")));
+    Result r = run(all.toArray(String[]::new));
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains(message), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -180,6 +226,9 @@ class ReplayCommandTest {
     assertTrue(out.toString().startsWith("dnstap-replay "), out.toString());
     assertEquals(0, cl.execute("--help"));
     assertTrue(out.toString().contains("--channel-capacity"), out.toString());
+    for (String option : List.of("--tcp=IP:PORT", "--tcp-allow=CIDR", "--max-connections=N")) {
+      assertTrue(out.toString().contains(option), option + " in\n" + out);
+    }
     assertTrue(out.toString().contains("default: 10000"), out.toString());
     assertTrue(out.toString().contains("Exit status:"), out.toString());
   }

@@ -49,7 +49,13 @@ class ReplayDaemonStartTest {
   private DaemonConfig config(int httpPort, Path unix) {
     return new DaemonConfig(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort),
-        new ListenerConfig(unix, PosixFilePermissions.fromString("rw-rw----"), 10, 128 * 1024),
+        new ListenerConfig(
+            unix,
+            PosixFilePermissions.fromString("rw-rw----"),
+            null,
+            IpNetworks.none(),
+            10,
+            128 * 1024),
         100,
         100,
         100,

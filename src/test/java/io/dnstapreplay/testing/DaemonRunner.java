@@ -82,6 +82,11 @@ public final class DaemonRunner implements AutoCloseable {
     public int maxFrameSize = 128 * 1024;
     public Set<MismatchClass> equivalent = Set.of();
     public int maxConnections = 256;
+
+    /** Listen on TCP too, e.g. {@code 127.0.0.1:0}; null for the Unix socket alone. */
+    public InetSocketAddress tcp;
+
+    public List<String> tcpAllow = List.of("127.0.0.0/8", "::1/128");
   }
 
   /** Starts with its socket in {@code dir}, replaying to {@code dns}. */
@@ -127,6 +132,8 @@ public final class DaemonRunner implements AutoCloseable {
             new ListenerConfig(
                 socket,
                 PosixFilePermissions.fromString("rw-rw----"),
+                s.tcp,
+                IpNetworks.parse(s.tcpAllow),
                 s.maxConnections,
                 s.maxFrameSize),
             s.channelCapacity,
@@ -159,6 +166,15 @@ public final class DaemonRunner implements AutoCloseable {
 
   public Path socket() {
     return socket;
+  }
+
+  /** The TCP listener's address; fails for a runner started without {@link Settings#tcp}. */
+  public InetSocketAddress tcpAddress() {
+    InetSocketAddress a = daemon.tcpAddress();
+    if (a == null) {
+      throw new IllegalStateException("started without --tcp");
+    }
+    return a;
   }
 
   public InetSocketAddress httpAddress() {
