@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
+import io.dnstapreplay.collector.InputFiles;
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.daemon.FileConfig;
 import io.dnstapreplay.daemon.ListenerConfig;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
 import io.dnstapreplay.replay.ReplayConfig;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +35,22 @@ final class ReplayCommandOptions {
    */
   static final int DEFAULT_MAX_CONNECTIONS = 256;
 
+  /** Options of a live replay, refused with {@code --read}. */
+  static final List<String> LIVE_OPTIONS =
+      List.of(
+          "--unix",
+          "--unix-mode",
+          "--tcp",
+          "--tcp-allow",
+          "--max-connections",
+          "--max-frame-size",
+          "--match-status-files",
+          "--match-status-delay");
+
+  /** Options of a replay of files, refused without {@code --read}. */
+  static final List<String> FILE_OPTIONS =
+      List.of("--errors-file", "--timeouts-file", "--speed", "--json");
+
   /** Frame Streams has no authentication: by default only this host may send over TCP. */
   static final List<String> DEFAULT_TCP_ALLOW = List.of("127.0.0.0/8", "::1/128");
 
@@ -46,12 +66,45 @@ final class ReplayCommandOptions {
 
   @Option(
       names = "--http",
-      required = true,
       paramLabel = "IP:PORT",
       converter = AddressConverter.class,
       description =
-          "Address of the HTTP server (/metrics, /healthz, /errors, /timeouts). Keep it private.")
+          "Address of the HTTP server (/metrics, /healthz, /errors, /timeouts); required but"
+              + " with --read. Keep it private.")
   InetSocketAddress http;
+
+  @Option(
+      names = {"-r", "--read"},
+      paramLabel = "FILE",
+      arity = "1..*",
+      description =
+          "Replay these Frame Streams files in order (- for standard input) instead of"
+              + " listening, print a summary and exit: 0 when every payload matched, 1 on"
+              + " mismatches or timeouts, 2 on trouble.")
+  List<String> read = new ArrayList<>();
+
+  @Option(
+      names = "--errors-file",
+      paramLabel = "FILE",
+      description = "With --read: write the /errors records to FILE (Frame Streams) as they come.")
+  Path errorsFile;
+
+  @Option(
+      names = "--timeouts-file",
+      paramLabel = "FILE",
+      description = "With --read: write the /timeouts records to FILE as they come.")
+  Path timeoutsFile;
+
+  @Option(
+      names = "--speed",
+      paramLabel = "FACTOR",
+      description =
+          "With --read: send at the pace of the messages' timestamps, FACTOR times faster"
+              + " (1: real time); default: as fast as the target answers.")
+  Double speed;
+
+  @Option(names = "--json", description = "With --read: print the summary as one JSON document.")
+  boolean json;
 
   @Option(
       names = "--unix",
@@ -205,27 +258,31 @@ final class ReplayCommandOptions {
   boolean[] verbose = new boolean[0];
 
   /**
-   * Checks every value and builds the daemon's configuration.
+   * Checks every value, each once, and builds the daemon's configuration: a live replay from the
+   * listeners, or a replay of the {@code --read} files. An option of the other mode is an error.
    *
    * @throws ParameterException with a one-line message for the first bad value
    */
   DaemonConfig toConfig(CommandLine commandLine) {
     this.commandLine = commandLine;
-    positive("--max-connections", maxConnections);
+    boolean replayingFiles = !read.isEmpty();
+    for (String option : replayingFiles ? LIVE_OPTIONS : FILE_OPTIONS) {
+      if (given(option)) {
+        throw usage(
+            option
+                + (replayingFiles
+                    ? " is for a live replay, not with --read"
+                    : " applies only with --read"));
+      }
+    }
     positive("--channel-capacity", channelCapacity);
     positive("--channel-error-capacity", errorCapacity);
     positive("--channel-timeout-capacity", timeoutCapacity);
     positive("--num-sockets", numSockets);
     positive("--max-in-flight", maxInFlight);
     positive("--timeout", timeoutMillis);
-    if (maxFrameSize < 1 || maxFrameSize > MAX_FRAME_SIZE_LIMIT) {
-      throw usage("--max-frame-size must be 1.." + MAX_FRAME_SIZE_LIMIT + ": " + maxFrameSize);
-    }
     if (dscp != null && (dscp < 0 || dscp > 63)) {
       throw usage("--dscp must be 0..63: " + dscp);
-    }
-    if (matchStatusDelayMillis < 0) {
-      throw usage("--match-status-delay must not be negative: " + matchStatusDelayMillis);
     }
     if (proxyTimespec && !proxy) {
       // The original accepts it and sends no TLV; a start-up script written for it keeps working.
@@ -233,13 +290,6 @@ final class ReplayCommandOptions {
           .getErr()
           .println("dnstap-replay: warning: --proxy-timespec has no effect without --proxy");
     }
-    IpNetworks ignoredNets = networks("--ignore-query-net", ignoreQueryNets);
-    if (unix == null && tcp == null) {
-      throw usage("nothing to listen on: give --unix PATH, --tcp IP:PORT or both");
-    }
-    requires("--unix-mode", unix != null, "--unix");
-    requires("--tcp-allow", tcp != null, "--tcp");
-    IpNetworks allowed = networks("--tcp-allow", tcpAllow.isEmpty() ? DEFAULT_TCP_ALLOW : tcpAllow);
     Set<MismatchClass> equivalentClasses;
     try {
       equivalentClasses = equivalent == null ? Set.of() : MismatchClass.parseList(equivalent);
@@ -257,12 +307,14 @@ final class ReplayCommandOptions {
             maxInFlight,
             !fixedWindow,
             ignoreTc,
-            ignoredNets,
+            networks("--ignore-query-net", ignoreQueryNets),
             equivalentClasses);
+    ListenerConfig listeners = replayingFiles ? null : listenerConfig();
+    FileConfig files = replayingFiles ? fileConfig() : null;
     return new DaemonConfig(
         http,
-        new ListenerConfig(
-            unix, unixMode.permissions(), tcp, allowed, maxConnections, maxFrameSize),
+        listeners,
+        files,
         channelCapacity,
         errorCapacity,
         timeoutCapacity,
@@ -271,18 +323,86 @@ final class ReplayCommandOptions {
         replay);
   }
 
+  /** Whether to print the summary of a replay of files as JSON. */
+  boolean json() {
+    return json;
+  }
+
+  private ListenerConfig listenerConfig() {
+    if (http == null) {
+      throw usage("--http IP:PORT is required, except with --read");
+    }
+    if (unix == null && tcp == null) {
+      throw usage("nothing to listen on: give --unix PATH, --tcp IP:PORT or both");
+    }
+    if (unix == null && given("--unix-mode")) {
+      throw usage("--unix-mode applies only with --unix");
+    }
+    if (tcp == null && given("--tcp-allow")) {
+      throw usage("--tcp-allow applies only with --tcp");
+    }
+    positive("--max-connections", maxConnections);
+    if (maxFrameSize < 1 || maxFrameSize > MAX_FRAME_SIZE_LIMIT) {
+      throw usage("--max-frame-size must be 1.." + MAX_FRAME_SIZE_LIMIT + ": " + maxFrameSize);
+    }
+    if (matchStatusDelayMillis < 0) {
+      throw usage("--match-status-delay must not be negative: " + matchStatusDelayMillis);
+    }
+    IpNetworks allowed = networks("--tcp-allow", tcpAllow.isEmpty() ? DEFAULT_TCP_ALLOW : tcpAllow);
+    return new ListenerConfig(
+        unix, unixMode.permissions(), tcp, allowed, maxConnections, maxFrameSize);
+  }
+
+  private FileConfig fileConfig() {
+    if (read.stream().filter(InputFiles.STDIN::equals).count() > 1) {
+      throw usage("--read: standard input (-) can be read only once");
+    }
+    if (speed != null && !(speed > 0 && speed < Double.POSITIVE_INFINITY)) {
+      throw usage("--speed must be a positive number: " + speed);
+    }
+    output("--errors-file", errorsFile);
+    output("--timeouts-file", timeoutsFile);
+    if (errorsFile != null && timeoutsFile != null && sameFile(errorsFile, timeoutsFile)) {
+      throw usage("--errors-file and --timeouts-file must be different files");
+    }
+    return new FileConfig(read, errorsFile, timeoutsFile, speed == null ? 0 : speed);
+  }
+
+  /** Refuses an output that would overwrite an input, or standard output (the summary's). */
+  private void output(String option, Path file) {
+    if (file == null) {
+      return;
+    }
+    if (file.toString().equals(InputFiles.STDIN)) {
+      throw usage(option + " must name a file: standard output carries the summary");
+    }
+    for (String input : read) {
+      if (!input.equals(InputFiles.STDIN) && sameFile(Path.of(input), file)) {
+        throw usage(option + " " + file + " is the input " + input + ": it would be overwritten");
+      }
+    }
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+      return true;
+    }
+    try {
+      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false; // one cannot be read: the start will say so
+    }
+  }
+
+  private boolean given(String option) {
+    return commandLine.getParseResult().hasMatchedOption(option);
+  }
+
   private IpNetworks networks(String option, List<String> cidrs) {
     try {
       return IpNetworks.parse(cidrs);
     } catch (IllegalArgumentException e) {
       throw usage(option + ": " + e.getMessage());
-    }
-  }
-
-  /** Refuses {@code option} on the command line unless {@code applies}. */
-  private void requires(String option, boolean applies, String other) {
-    if (!applies && commandLine.getParseResult().hasMatchedOption(option)) {
-      throw usage(option + " applies only with " + other);
     }
   }
 

@@ -133,6 +133,79 @@ class ReplayCommandTest {
   }
 
   @Test
+  void readIsAReplayOfFilesWithoutListenersOrHttp() {
+    Result r = run("--dns", "127.0.0.1:53", "-r", "a.tap", "b.tap", "--read", "-", "--speed", "2");
+    assertEquals(0, r.exit(), r.err());
+    assertNull(r.config().listeners());
+    assertNull(r.config().http());
+    assertEquals(List.of("a.tap", "b.tap", "-"), r.config().files().inputs());
+    assertEquals(2.0, r.config().files().speed());
+    assertNull(r.config().files().errorsFile());
+    Result unpaced = run("--dns", "127.0.0.1:53", "-r", "a.tap", "--http", "127.0.0.1:0");
+    assertEquals(0, unpaced.config().files().speed());
+    assertEquals(0, unpaced.config().http().getPort());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--unix /tmp/x.sock|--unix is for a live replay, not with --read",
+        "--tcp 127.0.0.1:1|--tcp is for a live replay, not with --read",
+        "--unix-mode 600|--unix-mode is for a live replay, not with --read",
+        "--tcp-allow 10.0.0.0/8|--tcp-allow is for a live replay, not with --read",
+        "--max-connections 5|--max-connections is for a live replay, not with --read",
+        "--max-frame-size 5|--max-frame-size is for a live replay, not with --read",
+        "--match-status-files a b|--match-status-files is for a live replay, not with --read",
+        "--match-status-delay 1|--match-status-delay is for a live replay, not with --read",
+        "--read -|--read: standard input (-) can be read only once",
+        "--speed 0|--speed must be a positive number: 0.0",
+        "--speed -2|--speed must be a positive number: -2.0",
+        "--speed NaN|--speed must be a positive number: NaN",
+        "--errors-file -|--errors-file must name a file: standard output carries the summary",
+        "--errors-file x.tap --timeouts-file ./x.tap|--errors-file and --timeouts-file must be"
+            + " different files",
+        "--timeouts-file ./in.tap|--timeouts-file ./in.tap is the input in.tap: it would be"
+            + " overwritten",
+      })
+  void optionsOfTheOtherModeAndBadFileOptionsAreRefused(String args, String message) {
+    List<String> all = new ArrayList<>(List.of("--dns", "127.0.0.1:53", "-r", "-", "in.tap"));
+    all.addAll(List.of(args.split(" ")));
+    Result r = run(all.toArray(String[]::new));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(message), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "--errors-file,e.tap",
+    "--timeouts-file,t.tap",
+    "--speed,1",
+    "--json,",
+  })
+  void fileOptionsNeedRead(String option, String value) {
+    Result r = run(value == null ? with(option) : with(option, value));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(option + " applies only with --read"), r.err());
+  }
+
+  @Test
+  void aLiveReplayNeedsHttp() {
+    Result r = run("--dns", "127.0.0.1:53", "--unix", "/tmp/x.sock");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--http IP:PORT is required, except with --read"), r.err());
+  }
+
+  @Test
+  void readIsSeenBeforeParsingToQuietTheLog() {
+    assertTrue(ReplayCommand.readsFiles(new String[] {"--dns", "127.0.0.1:53", "-r", "a.tap"}));
+    assertTrue(ReplayCommand.readsFiles(new String[] {"--read=a.tap"}));
+    assertFalse(ReplayCommand.readsFiles(with("-v")));
+    assertFalse(ReplayCommand.readsFiles(new String[] {"--unix", "/x", "--", "-r"}));
+  }
+
+  @Test
   void oneStatusFileIsNotEnough() {
     Result r = run(with("--match-status-files", "/tmp/a"));
     assertEquals(2, r.exit(), r.err());
@@ -226,7 +299,16 @@ class ReplayCommandTest {
     assertTrue(out.toString().startsWith("dnstap-replay "), out.toString());
     assertEquals(0, cl.execute("--help"));
     assertTrue(out.toString().contains("--channel-capacity"), out.toString());
-    for (String option : List.of("--tcp=IP:PORT", "--tcp-allow=CIDR", "--max-connections=N")) {
+    for (String option :
+        List.of(
+            "--tcp=IP:PORT",
+            "--tcp-allow=CIDR",
+            "--max-connections=N",
+            "-r, --read=FILE...",
+            "--errors-file=FILE",
+            "--timeouts-file=FILE",
+            "--speed=FACTOR",
+            "--json")) {
       assertTrue(out.toString().contains(option), option + " in\n" + out);
     }
     assertTrue(out.toString().contains("default: 10000"), out.toString());

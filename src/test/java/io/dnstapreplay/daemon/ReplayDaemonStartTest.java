@@ -56,6 +56,7 @@ class ReplayDaemonStartTest {
             IpNetworks.none(),
             10,
             128 * 1024),
+        null,
         100,
         100,
         100,

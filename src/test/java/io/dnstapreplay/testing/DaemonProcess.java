@@ -36,6 +36,17 @@ public final class DaemonProcess implements AutoCloseable {
    * discarded.
    */
   public static DaemonProcess start(Path stderrFile, String... args) throws IOException {
+    return start(ProcessBuilder.Redirect.DISCARD, stderrFile, args);
+  }
+
+  /** Starts the command with {@code args}, its stdout going to {@code stdoutFile}. */
+  public static DaemonProcess start(Path stdoutFile, Path stderrFile, String... args)
+      throws IOException {
+    return start(ProcessBuilder.Redirect.to(stdoutFile.toFile()), stderrFile, args);
+  }
+
+  private static DaemonProcess start(
+      ProcessBuilder.Redirect stdout, Path stderrFile, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(JVM_OPTIONS);
@@ -46,7 +57,7 @@ public final class DaemonProcess implements AutoCloseable {
     Process p =
         new ProcessBuilder(command)
             .redirectError(stderrFile.toFile())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectOutput(stdout)
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
     return new DaemonProcess(p, stderrFile);

@@ -136,6 +136,7 @@ public final class DaemonRunner implements AutoCloseable {
                 IpNetworks.parse(s.tcpAllow),
                 s.maxConnections,
                 s.maxFrameSize),
+            null,
             s.channelCapacity,
             s.errorCapacity,
             s.timeoutCapacity,
