@@ -58,6 +58,7 @@ public final class FileCollector {
   private final AtomicLong bytesRead = new AtomicLong();
   private final ArrayDeque<Dnstap> pending = new ArrayDeque<>();
   private volatile Result result;
+  private volatile long firstNanos;
   private long frames;
   private boolean started;
   private long startNanos;
@@ -96,6 +97,14 @@ public final class FileCollector {
   public Result await() throws InterruptedException {
     thread.join();
     return result;
+  }
+
+  /**
+   * When the first message was ready for the replay stage ({@link System#nanoTime}), or 0 before:
+   * the replay's start, after the inputs were opened and the pacer's window filled.
+   */
+  public long firstNanos() {
+    return firstNanos;
   }
 
   /** Bytes taken from the inputs so far, for progress. */
@@ -202,6 +211,9 @@ public final class FileCollector {
 
   /** Keeps {@code d} for the queue, handing a batch over once it is full. */
   private void hold(Dnstap d, int frameLength) throws InterruptedException {
+    if (frames == 0) {
+      firstNanos = System.nanoTime();
+    }
     count(frameLength);
     pending.add(d);
     queue.heldByProducers(1);

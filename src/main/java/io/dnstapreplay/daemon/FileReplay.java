@@ -28,7 +28,8 @@ public final class FileReplay {
    * @param read how reading ended
    * @param errors what went to {@code --errors-file}, or null without one
    * @param timeouts what went to {@code --timeouts-file}, or null without one
-   * @param elapsed from the start of reading until every query had its outcome
+   * @param elapsed from the first payload ready for the replay stage until every query had its
+   *     outcome
    */
   public record Outcome(
       FileCollector.Result read,
@@ -41,7 +42,6 @@ public final class FileReplay {
   private RecordFileWriter errorsWriter;
   private RecordFileWriter timeoutsWriter;
   private FileCollector collector;
-  private long startNanos;
   private FileCollector.Result read;
 
   private FileReplay(FileConfig config, List<InputFiles.Input> inputs) {
@@ -85,7 +85,6 @@ public final class FileReplay {
   }
 
   void startReading(PayloadQueue<Dnstap> queue, Metrics metrics) {
-    startNanos = System.nanoTime();
     collector = FileCollector.start(inputs, queue, metrics, config.speed());
   }
 
@@ -124,7 +123,8 @@ public final class FileReplay {
 
   /** Completes the output files, once the replay stage has drained; returns how it all went. */
   Outcome finish() {
-    Duration elapsed = Duration.ofNanos(collector == null ? 0 : System.nanoTime() - startNanos);
+    long first = collector == null ? 0 : collector.firstNanos();
+    Duration elapsed = Duration.ofNanos(first == 0 ? 0 : System.nanoTime() - first);
     return new Outcome(
         read,
         errorsWriter == null ? null : errorsWriter.finish(),

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * @param outcomes payloads by outcome, in a fixed order; their sum is {@code payloads}
  * @param notReplayed messages that are not AUTH_RESPONSE, which are read and not replayed
  * @param queries queries sent: responses, timeouts and errors
- * @param elapsed from the start of reading until every query had its outcome
+ * @param elapsed from the first payload ready for the replay stage until every query had its
+ *     outcome
  * @param latency response time quantiles and mean in seconds (NaN without a response)
  * @param outputs the record files written, with what went wrong
  * @param troubles what keeps the verdict from being complete, each a line for the operator

@@ -50,8 +50,6 @@ class FileReplayProcessTest {
     }
   }
 
-  private record Run(int exit, String stdout, String stderr) {}
-
   private DaemonProcess start(UdpResponder.Policy policy, String... args) throws IOException {
     target = UdpResponder.start(policy);
     List<String> all =
@@ -64,14 +62,8 @@ class FileReplayProcessTest {
     return p;
   }
 
-  private Run finish(DaemonProcess p) throws Exception {
-    int exit = p.awaitExit(RUN_LIMIT);
-    return new Run(
-        exit, Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8), p.stderrText());
-  }
-
-  private Run run(UdpResponder.Policy policy, String... args) throws Exception {
-    return finish(start(policy, args));
+  private DaemonProcess.Finished run(UdpResponder.Policy policy, String... args) throws Exception {
+    return start(policy, args).finish(RUN_LIMIT);
   }
 
   private static String capture() {
@@ -126,7 +118,7 @@ class FileReplayProcessTest {
 
   @Test
   void everyPayloadMatchedIsExitZeroWithTheSummaryOnStdoutOnly() throws Exception {
-    Run r = run(UdpResponder.logged(KnotCapture.responses()), "-r", capture());
+    DaemonProcess.Finished r = run(UdpResponder.logged(KnotCapture.responses()), "-r", capture());
     assertEquals(0, r.exit(), r.stdout() + r.stderr());
     assertEquals("", r.stderr());
     assertTrue(r.stdout().startsWith("Replayed 331 frames of " + capture() + " to 127.0.0.1:"));
@@ -139,7 +131,8 @@ class FileReplayProcessTest {
   @Test
   void mismatchesAreExitOneAndTheirRecordsAreInTheErrorsFile() throws Exception {
     Path errors = dir.resolve("errors.tap");
-    Run r = run(whoamiDiffers(), "-r", capture(), "--errors-file", errors.toString(), "--json");
+    DaemonProcess.Finished r =
+        run(whoamiDiffers(), "-r", capture(), "--errors-file", errors.toString(), "--json");
     assertEquals(1, r.exit(), r.stdout() + r.stderr());
     Map<String, Object> json = MiniJson.object(r.stdout());
     Map<?, ?> outcomes = (Map<?, ?>) json.get("outcomes");
@@ -168,7 +161,7 @@ class FileReplayProcessTest {
   @Test
   void timeoutsAreExitOneAndGoToTheTimeoutsFile() throws Exception {
     Path timeouts = dir.resolve("timeouts.tap");
-    Run r =
+    DaemonProcess.Finished r =
         run(
             UdpResponder.silent(),
             "-r",
@@ -192,7 +185,8 @@ class FileReplayProcessTest {
     while (end + Integer.BYTES + KnotCapture.frames().get(whole).length <= cutAt) {
       end += Integer.BYTES + KnotCapture.frames().get(whole++).length;
     }
-    Run r = run(UdpResponder.logged(KnotCapture.responses()), "-r", cut.toString());
+    DaemonProcess.Finished r =
+        run(UdpResponder.logged(KnotCapture.responses()), "-r", cut.toString());
     assertEquals(2, r.exit(), r.stdout() + r.stderr());
     assertTrue(
         r.stderr()
@@ -211,7 +205,7 @@ class FileReplayProcessTest {
   @Test
   void anUnreadableFileIsTroubleBeforeAnythingIsReplayed() throws Exception {
     Path missing = dir.resolve("missing.tap");
-    Run r = run(UdpResponder.silent(), "-r", capture(), missing.toString());
+    DaemonProcess.Finished r = run(UdpResponder.silent(), "-r", capture(), missing.toString());
     assertEquals(2, r.exit(), r.stderr());
     assertEquals("dnstap-replay: " + missing + ": no such file\n", r.stderr());
     assertEquals("", r.stdout());
@@ -239,7 +233,7 @@ class FileReplayProcessTest {
     Await.until(() -> target.receivedCount() >= 1, RUN_LIMIT, () -> "a first query");
     Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.process().pid())).start();
     assertEquals(0, kill.waitFor());
-    Run r = finish(p);
+    DaemonProcess.Finished r = p.finish(RUN_LIMIT);
     assertEquals(2, r.exit(), r.stdout() + r.stderr());
     Map<String, Object> json = MiniJson.object(r.stdout());
     assertEquals(

@@ -120,6 +120,20 @@ class FileCollectorTest {
   }
 
   @Test
+  void anEmptyFileAndConcatenatedStreamsAreNoDamage() throws Exception {
+    Path empty = write("empty.tap", new byte[0]);
+    byte[] twice = new byte[2 * KnotCapture.bytes().length];
+    System.arraycopy(KnotCapture.bytes(), 0, twice, 0, KnotCapture.bytes().length);
+    System.arraycopy(
+        KnotCapture.bytes(), 0, twice, KnotCapture.bytes().length, KnotCapture.bytes().length);
+    Path cat = write("cat.tap", twice);
+    List<Dnstap> got = new ArrayList<>();
+    FileCollector.Result r = readAll(got, 0, empty.toString(), cat.toString());
+    assertTrue(r.complete(), String.valueOf(r.trouble()));
+    assertEquals(2 * KnotCapture.FRAMES, got.size());
+  }
+
+  @Test
   void standardInputIsReadAndHasNoKnownSize() throws Exception {
     InputFiles.Input stdin =
         InputFiles.open(InputFiles.STDIN, new ByteArrayInputStream(KnotCapture.bytes()));

@@ -9,16 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dnstapreplay.testing.Accounting;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.KnotCapture;
-import io.dnstapreplay.testing.KnotLab;
+import io.dnstapreplay.testing.KnotLab.TargetZone;
+import io.dnstapreplay.testing.KnotTargets;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.testing.Scrape;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,27 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
 @RequiresTools({"knotd", "kdig", "fstrm_replay", "dnstap"})
 class TcpEndToEndTest {
   private static final long TOOL_SECONDS = 60;
-  private static KnotLab lab;
+
+  @RegisterExtension static final KnotTargets TARGETS = new KnotTargets();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startTarget() {
-    lab = KnotLab.target();
-  }
-
-  @AfterAll
-  static void stopTarget() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   private void replayWith(List<String> sender) throws Exception {
     try (DaemonRunner d =
         DaemonRunner.start(
             dir,
-            lab.targetAddress(),
+            TARGETS.get(TargetZone.NORMAL).targetAddress(),
             s -> {
               s.proxy = true;
               s.tcp = new InetSocketAddress("127.0.0.1", 0);
