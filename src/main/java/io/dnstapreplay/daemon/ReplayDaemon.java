@@ -88,6 +88,9 @@ public final class ReplayDaemon implements AutoCloseable {
   }
 
   private void startStages(DaemonConfig c) throws IOException {
+    if (c.files() != null || c.listeners().unix() == null) {
+      metrics.withoutUnixSocket();
+    }
     if (c.files() != null) {
       files = FileReplay.open(c.files(), System.in);
     }

@@ -62,6 +62,7 @@ public final class Metrics {
 
   private final PrometheusMeterRegistry registry;
   private final HealthChecks health = new HealthChecks();
+  private volatile boolean unixSocketUsed = true;
 
   // original
   public final Counter dataFrames;
@@ -243,8 +244,19 @@ public final class Metrics {
     health.add("target", new TargetHealth(responses, timeouts, errors, clock));
   }
 
+  /**
+   * The daemon listens on no Unix socket (only over TCP, or it reads files): the {@code
+   * unix_socket} check has nothing to wait for and passes.
+   */
+  public void withoutUnixSocket() {
+    unixSocketUsed = false;
+  }
+
   /** The socket is healthy while the collector's reachability gauge says it is ours. */
   private Optional<String> unixSocketProblem() {
+    if (!unixSocketUsed) {
+      return Optional.empty();
+    }
     Gauge reachable = registry.find(UNIX_SOCKET_REACHABLE).gauge();
     if (reachable == null) {
       return Optional.of("not listening on the Unix socket yet");
