@@ -4,7 +4,11 @@ package io.dnstapreplay.cli;
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.daemon.ReplayDaemon;
 import io.dnstapreplay.daemon.StopSignals;
+import io.dnstapreplay.summary.RunSummary;
+import io.dnstapreplay.summary.SummaryFormat;
+import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +17,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code dnstap-replay} command: every option is validated before anything is bound, so a typo
- * is a one-line error (exit 2) rather than a half-started daemon. An address or path that cannot be
- * used is exit 1 with nothing left behind; SIGTERM or SIGINT stops it cleanly with exit 0.
+ * is a one-line error (exit 2) rather than a half-started daemon.
+ *
+ * <p>Live, an address or path that cannot be used is exit 1 with nothing left behind; SIGTERM or
+ * SIGINT stops it cleanly with exit 0. With {@code --read} it replays the files, prints a summary
+ * and exits like diff(1): 0 when every payload matched, 1 when some failed, 2 on trouble; SIGTERM
+ * or SIGINT stops the reading, and what was read is replayed and summarised.
  */
 @Command(
     name = "dnstap-replay",
@@ -23,13 +31,17 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description =
-        "Replays the queries of dnstap AUTH_RESPONSE messages received over Frame Streams to a"
-            + " nameserver and compares its responses with the logged ones, byte for byte.",
+        "Replays the queries of dnstap AUTH_RESPONSE messages received over Frame Streams (a Unix"
+            + " socket, TCP or both), or read from files with --read, to a nameserver and compares"
+            + " its responses with the logged ones, byte for byte.",
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
-      "0:stopped by SIGTERM or SIGINT after replaying what it had received",
-      "1:an address or path could not be used (nothing is left behind)",
-      "2:bad command line"
+      "0:stopped by SIGTERM or SIGINT after replaying what it had received; with --read, every"
+          + " payload matched",
+      "1:an address or path could not be used (nothing is left behind); with --read, payloads"
+          + " mismatched, timed out or lacked a field",
+      "2:bad command line; with --read, trouble: an input unreadable or damaged, the target or"
+          + " a record file unusable, or the run interrupted"
     })
 public final class ReplayCommand implements Callable<Integer> {
   /** Exit status when an address or path cannot be used. */
@@ -42,6 +54,10 @@ public final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DaemonConfig config = options.toConfig(spec.commandLine());
+    return config.files() == null ? runLive(config) : replayFiles(config);
+  }
+
+  private int runLive(DaemonConfig config) throws InterruptedException {
     StopSignals signals = StopSignals.install();
     ReplayDaemon daemon;
     try {
@@ -73,8 +89,72 @@ public final class ReplayCommand implements Callable<Integer> {
     }
   }
 
+  private int replayFiles(DaemonConfig config) throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    StopSignals signals = StopSignals.install();
+    ReplayDaemon daemon;
+    try {
+      daemon = ReplayDaemon.start(config);
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("dnstap-replay: " + e.getMessage());
+      return RunSummary.TROUBLE;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
+    Thread stopReading =
+        new Thread(
+            () -> {
+              try {
+                signals.await();
+                daemon.files().stopReading();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "stop-reading");
+    stopReading.setDaemon(true);
+    stopReading.start();
+    ProgressTicker progress = Terminal.isStderr() ? ProgressTicker.start(daemon, err) : null;
+    daemon.files().awaitReading();
+    daemon.close();
+    if (progress != null) {
+      progress.stop();
+    }
+    RunSummary summary =
+        RunSummary.of(
+            daemon.metrics(),
+            config.files().inputs(),
+            NetUtil.toSocketAddressString(config.replay().target()),
+            daemon.filesOutcome());
+    for (String trouble : summary.troubles()) {
+      err.println("dnstap-replay: " + trouble);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(options.json() ? SummaryFormat.json(summary) : SummaryFormat.text(summary));
+    out.flush();
+    return summary.exitStatus();
+  }
+
   public static void main(String[] args) {
-    Logging.configure(Logging.verbosity(args), ReplayDaemon.LIFECYCLE_LOGGER);
+    int verbosity = Logging.verbosity(args);
+    if (readsFiles(args)) {
+      // A replay of files speaks through its summary; its log shows only what goes wrong.
+      Logging.configure(verbosity);
+    } else {
+      Logging.configure(verbosity, ReplayDaemon.LIFECYCLE_LOGGER);
+    }
     System.exit(Cli.run(new ReplayCommand(), args));
+  }
+
+  /** Whether {@code args} ask for a replay of files, looked at before picocli (see Logging). */
+  static boolean readsFiles(String[] args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        break;
+      }
+      if (a.equals("-r") || a.equals("--read") || a.startsWith("--read=")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

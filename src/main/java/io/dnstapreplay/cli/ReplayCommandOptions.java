@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.cli;
 
+import io.dnstapreplay.collector.InputFiles;
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.daemon.FileConfig;
+import io.dnstapreplay.daemon.ListenerConfig;
 import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
-import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +29,31 @@ final class ReplayCommandOptions {
   /** A dnstap message carries two DNS messages of at most 64 KiB each, plus a little. */
   static final int MAX_FRAME_SIZE_LIMIT = 1 << 20;
 
+  /**
+   * A DNS server opens one connection or a few; the cap bounds the descriptors and buffers a
+   * runaway or hostile sender can take.
+   */
+  static final int DEFAULT_MAX_CONNECTIONS = 256;
+
+  /** Options of a live replay, refused with {@code --read}. */
+  static final List<String> LIVE_OPTIONS =
+      List.of(
+          "--unix",
+          "--unix-mode",
+          "--tcp",
+          "--tcp-allow",
+          "--max-connections",
+          "--max-frame-size",
+          "--match-status-files",
+          "--match-status-delay");
+
+  /** Options of a replay of files, refused without {@code --read}. */
+  static final List<String> FILE_OPTIONS =
+      List.of("--errors-file", "--timeouts-file", "--speed", "--json");
+
+  /** Frame Streams has no authentication: by default only this host may send over TCP. */
+  static final List<String> DEFAULT_TCP_ALLOW = List.of("127.0.0.0/8", "::1/128");
+
   private CommandLine commandLine;
 
   @Option(
@@ -36,16 +66,48 @@ final class ReplayCommandOptions {
 
   @Option(
       names = "--http",
-      required = true,
       paramLabel = "IP:PORT",
       converter = AddressConverter.class,
       description =
-          "Address of the HTTP server (/metrics, /healthz, /errors, /timeouts). Keep it private.")
+          "Address of the HTTP server (/metrics, /healthz, /errors, /timeouts); required but"
+              + " with --read. Keep it private.")
   InetSocketAddress http;
 
   @Option(
+      names = {"-r", "--read"},
+      paramLabel = "FILE",
+      arity = "1..*",
+      description =
+          "Replay these Frame Streams files in order (- for standard input) instead of"
+              + " listening, print a summary and exit: 0 when every payload matched, 1 on"
+              + " mismatches or timeouts, 2 on trouble.")
+  List<String> read = new ArrayList<>();
+
+  @Option(
+      names = "--errors-file",
+      paramLabel = "FILE",
+      description = "With --read: write the /errors records to FILE (Frame Streams) as they come.")
+  Path errorsFile;
+
+  @Option(
+      names = "--timeouts-file",
+      paramLabel = "FILE",
+      description = "With --read: write the /timeouts records to FILE as they come.")
+  Path timeoutsFile;
+
+  @Option(
+      names = "--speed",
+      paramLabel = "FACTOR",
+      description =
+          "With --read: send at the pace of the messages' timestamps, FACTOR times faster"
+              + " (1: real time); default: as fast as the target answers.")
+  Double speed;
+
+  @Option(names = "--json", description = "With --read: print the summary as one JSON document.")
+  boolean json;
+
+  @Option(
       names = "--unix",
-      required = true,
       paramLabel = "PATH",
       description = "Unix socket to listen on for Frame Streams senders.")
   Path unix;
@@ -57,6 +119,30 @@ final class ReplayCommandOptions {
       converter = ModeConverter.class,
       description = "File mode of the socket (octal; default: ${DEFAULT-VALUE}).")
   ModeConverter.FileMode unixMode;
+
+  @Option(
+      names = "--tcp",
+      paramLabel = "IP:PORT",
+      converter = AddressConverter.class,
+      description = "Listen for Frame Streams senders over TCP too, or instead of --unix.")
+  InetSocketAddress tcp;
+
+  @Option(
+      names = "--tcp-allow",
+      paramLabel = "CIDR",
+      description =
+          "Accept TCP senders only from this network; repeatable (default: loopback, "
+              + "127.0.0.0/8 and ::1/128).")
+  List<String> tcpAllow = new ArrayList<>();
+
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_MAX_CONNECTIONS,
+      description =
+          "Senders connected at once to each listener; more are refused (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxConnections;
 
   @Option(
       names = "--channel-capacity",
@@ -172,38 +258,37 @@ final class ReplayCommandOptions {
   boolean[] verbose = new boolean[0];
 
   /**
-   * Checks every value and builds the daemon's configuration.
+   * Checks every value, each once, and builds the daemon's configuration: a live replay from the
+   * listeners, or a replay of the {@code --read} files. An option of the other mode is an error.
    *
    * @throws ParameterException with a one-line message for the first bad value
    */
   DaemonConfig toConfig(CommandLine commandLine) {
     this.commandLine = commandLine;
+    boolean replayingFiles = !read.isEmpty();
+    for (String option : replayingFiles ? LIVE_OPTIONS : FILE_OPTIONS) {
+      if (given(option)) {
+        throw usage(
+            option
+                + (replayingFiles
+                    ? " is for a live replay, not with --read"
+                    : " applies only with --read"));
+      }
+    }
     positive("--channel-capacity", channelCapacity);
     positive("--channel-error-capacity", errorCapacity);
     positive("--channel-timeout-capacity", timeoutCapacity);
     positive("--num-sockets", numSockets);
     positive("--max-in-flight", maxInFlight);
     positive("--timeout", timeoutMillis);
-    if (maxFrameSize < 1 || maxFrameSize > MAX_FRAME_SIZE_LIMIT) {
-      throw usage("--max-frame-size must be 1.." + MAX_FRAME_SIZE_LIMIT + ": " + maxFrameSize);
-    }
     if (dscp != null && (dscp < 0 || dscp > 63)) {
       throw usage("--dscp must be 0..63: " + dscp);
-    }
-    if (matchStatusDelayMillis < 0) {
-      throw usage("--match-status-delay must not be negative: " + matchStatusDelayMillis);
     }
     if (proxyTimespec && !proxy) {
       // The original accepts it and sends no TLV; a start-up script written for it keeps working.
       commandLine
           .getErr()
           .println("dnstap-replay: warning: --proxy-timespec has no effect without --proxy");
-    }
-    IgnoredNetworks ignoredNets;
-    try {
-      ignoredNets = IgnoredNetworks.parse(ignoreQueryNets);
-    } catch (IllegalArgumentException e) {
-      throw usage("--ignore-query-net: " + e.getMessage());
     }
     Set<MismatchClass> equivalentClasses;
     try {
@@ -222,19 +307,103 @@ final class ReplayCommandOptions {
             maxInFlight,
             !fixedWindow,
             ignoreTc,
-            ignoredNets,
+            networks("--ignore-query-net", ignoreQueryNets),
             equivalentClasses);
+    ListenerConfig listeners = replayingFiles ? null : listenerConfig();
+    FileConfig files = replayingFiles ? fileConfig() : null;
     return new DaemonConfig(
         http,
-        unix,
-        unixMode.permissions(),
-        maxFrameSize,
+        listeners,
+        files,
         channelCapacity,
         errorCapacity,
         timeoutCapacity,
         List.copyOf(matchStatusFiles),
         Duration.ofMillis(matchStatusDelayMillis),
         replay);
+  }
+
+  /** Whether to print the summary of a replay of files as JSON. */
+  boolean json() {
+    return json;
+  }
+
+  private ListenerConfig listenerConfig() {
+    if (http == null) {
+      throw usage("--http IP:PORT is required, except with --read");
+    }
+    if (unix == null && tcp == null) {
+      throw usage("nothing to listen on: give --unix PATH, --tcp IP:PORT or both");
+    }
+    if (unix == null && given("--unix-mode")) {
+      throw usage("--unix-mode applies only with --unix");
+    }
+    if (tcp == null && given("--tcp-allow")) {
+      throw usage("--tcp-allow applies only with --tcp");
+    }
+    positive("--max-connections", maxConnections);
+    if (maxFrameSize < 1 || maxFrameSize > MAX_FRAME_SIZE_LIMIT) {
+      throw usage("--max-frame-size must be 1.." + MAX_FRAME_SIZE_LIMIT + ": " + maxFrameSize);
+    }
+    if (matchStatusDelayMillis < 0) {
+      throw usage("--match-status-delay must not be negative: " + matchStatusDelayMillis);
+    }
+    IpNetworks allowed = networks("--tcp-allow", tcpAllow.isEmpty() ? DEFAULT_TCP_ALLOW : tcpAllow);
+    return new ListenerConfig(
+        unix, unixMode.permissions(), tcp, allowed, maxConnections, maxFrameSize);
+  }
+
+  private FileConfig fileConfig() {
+    if (read.stream().filter(InputFiles.STDIN::equals).count() > 1) {
+      throw usage("--read: standard input (-) can be read only once");
+    }
+    if (speed != null && !(speed > 0 && speed < Double.POSITIVE_INFINITY)) {
+      throw usage("--speed must be a positive number: " + speed);
+    }
+    output("--errors-file", errorsFile);
+    output("--timeouts-file", timeoutsFile);
+    if (errorsFile != null && timeoutsFile != null && sameFile(errorsFile, timeoutsFile)) {
+      throw usage("--errors-file and --timeouts-file must be different files");
+    }
+    return new FileConfig(read, errorsFile, timeoutsFile, speed == null ? 0 : speed);
+  }
+
+  /** Refuses an output that would overwrite an input, or standard output (the summary's). */
+  private void output(String option, Path file) {
+    if (file == null) {
+      return;
+    }
+    if (file.toString().equals(InputFiles.STDIN)) {
+      throw usage(option + " must name a file: standard output carries the summary");
+    }
+    for (String input : read) {
+      if (!input.equals(InputFiles.STDIN) && sameFile(Path.of(input), file)) {
+        throw usage(option + " " + file + " is the input " + input + ": it would be overwritten");
+      }
+    }
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+      return true;
+    }
+    try {
+      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false; // one cannot be read: the start will say so
+    }
+  }
+
+  private boolean given(String option) {
+    return commandLine.getParseResult().hasMatchedOption(option);
+  }
+
+  private IpNetworks networks(String option, List<String> cidrs) {
+    try {
+      return IpNetworks.parse(cidrs);
+    } catch (IllegalArgumentException e) {
+      throw usage(option + ": " + e.getMessage());
+    }
   }
 
   private void positive(String option, long value) {

@@ -7,6 +7,7 @@ import io.dnstapreplay.framestream.FrameStreamException;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.metrics.Metrics.ConnectionError;
+import io.dnstapreplay.metrics.Metrics.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,16 +45,21 @@ public final class ReceiverHandshakeHandler extends ChannelInboundHandlerAdapter
   }
 
   private final Metrics metrics;
+  private final Transport transport;
   private final String contentType;
   private State state = State.AWAIT_READY;
   private ScheduledFuture<?> handshakeTimeout;
 
-  public ReceiverHandshakeHandler(Metrics metrics) {
-    this(metrics, FrameStreams.DNSTAP_CONTENT_TYPE);
+  /**
+   * @param transport what data frames are counted under (besides the original's counters)
+   */
+  public ReceiverHandshakeHandler(Metrics metrics, Transport transport) {
+    this(metrics, transport, FrameStreams.DNSTAP_CONTENT_TYPE);
   }
 
-  ReceiverHandshakeHandler(Metrics metrics, String contentType) {
+  ReceiverHandshakeHandler(Metrics metrics, Transport transport, String contentType) {
     this.metrics = metrics;
+    this.transport = transport;
     this.contentType = contentType;
   }
 
@@ -88,8 +94,7 @@ public final class ReceiverHandshakeHandler extends ChannelInboundHandlerAdapter
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf frame) {
       if (state == State.DATA) {
-        metrics.dataFrames.increment();
-        metrics.dataBytes.increment(frame.readableBytes());
+        metrics.dataFrame(transport, frame.readableBytes());
         ctx.fireChannelRead(frame);
       } else {
         frame.release();

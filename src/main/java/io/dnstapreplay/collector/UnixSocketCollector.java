@@ -1,23 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.collector;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
-import io.dnstapreplay.framestream.FrameStreamDecoder;
-import io.dnstapreplay.framestream.FrameStreamEncoder;
 import io.dnstapreplay.metrics.Metrics;
-import io.dnstapreplay.queue.PayloadQueue;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
-import io.netty.channel.unix.UnixChannel;
 import io.netty.util.NetUtil;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,21 +38,21 @@ public final class UnixSocketCollector implements AutoCloseable {
 
   private final Path path;
   private final Channel server;
-  private final ChannelGroup connections;
+  private final SenderPipeline senders;
   private final Object fileKey;
   private ScheduledFuture<?> socketCheck;
   private boolean reportedGone;
 
-  private UnixSocketCollector(Path path, Channel server, ChannelGroup connections, Object fileKey) {
+  private UnixSocketCollector(Path path, Channel server, SenderPipeline senders, Object fileKey) {
     this.path = path;
     this.server = server;
-    this.connections = connections;
+    this.senders = senders;
     this.fileKey = fileKey;
   }
 
   /**
    * Binds the socket at {@code path} (removing only a stale socket there) with file mode {@code
-   * permissions}.
+   * permissions}; each sender that connects gets {@code senders}' pipeline.
    *
    * @throws IOException when the path cannot be used or bound; nothing is left behind then
    */
@@ -69,8 +60,7 @@ public final class UnixSocketCollector implements AutoCloseable {
       Path path,
       Set<PosixFilePermission> permissions,
       EventLoopGroup group,
-      int maxDataFrameLength,
-      PayloadQueue<Dnstap> queue,
+      SenderPipeline senders,
       Metrics metrics)
       throws IOException {
     SocketPath.prepare(path);
@@ -82,25 +72,11 @@ public final class UnixSocketCollector implements AutoCloseable {
       listener.close();
       throw new IOException("cannot stat --unix " + path + ": " + e.getMessage(), e);
     }
-    DnstapDecoder dnstapDecoder = new DnstapDecoder(metrics);
-    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
             .channelFactory(() -> new EpollServerDomainSocketChannel(listener.intValue(), true))
-            .childHandler(
-                new ChannelInitializer<UnixChannel>() {
-                  @Override
-                  protected void initChannel(UnixChannel ch) {
-                    connections.add(ch);
-                    ch.pipeline()
-                        .addLast("fstrm-encoder", FrameStreamEncoder.INSTANCE)
-                        .addLast("fstrm-decoder", new FrameStreamDecoder(maxDataFrameLength))
-                        .addLast("handshake", new ReceiverHandshakeHandler(metrics))
-                        .addLast("dnstap-decoder", dnstapDecoder)
-                        .addLast("queue-writer", new QueueWriterHandler<>(queue, Dnstap.class));
-                  }
-                });
+            .childHandler(senders);
     Channel server;
     try {
       server = b.register().sync().channel();
@@ -109,7 +85,7 @@ public final class UnixSocketCollector implements AutoCloseable {
       Files.deleteIfExists(path);
       throw new IOException("cannot listen on --unix " + path + ": " + e.getMessage(), e);
     }
-    UnixSocketCollector collector = new UnixSocketCollector(path, server, connections, fileKey);
+    UnixSocketCollector collector = new UnixSocketCollector(path, server, senders, fileKey);
     collector.socketCheck =
         server
             .eventLoop()
@@ -181,7 +157,7 @@ public final class UnixSocketCollector implements AutoCloseable {
 
   /** Number of senders connected now. */
   public int connections() {
-    return connections.size();
+    return senders.connections();
   }
 
   /**
@@ -192,7 +168,7 @@ public final class UnixSocketCollector implements AutoCloseable {
   public void close() {
     socketCheck.cancel(false);
     server.close().syncUninterruptibly();
-    connections.close().syncUninterruptibly();
+    senders.closeConnections();
     if (!ownsSocketFile()) {
       log.info("not removing {}: it is no longer the socket this daemon bound", path);
       return;

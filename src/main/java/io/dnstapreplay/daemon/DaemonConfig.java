@@ -4,23 +4,34 @@ package io.dnstapreplay.daemon;
 import io.dnstapreplay.replay.ReplayConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * DaemonConfig is everything the command line decided, already validated, so the daemon has no
  * dependency on how options are parsed. The replay stage's part is one {@link ReplayConfig}.
+ *
+ * <p>Payloads come either from {@code listeners} (a live replay) or from {@code files}; the other
+ * is null.
+ *
+ * @param http the HTTP server's address, or null for none (only when replaying files)
  */
 public record DaemonConfig(
     InetSocketAddress http,
-    Path unix,
-    Set<PosixFilePermission> unixMode,
-    int maxFrameSize,
+    ListenerConfig listeners,
+    FileConfig files,
     int channelCapacity,
     int errorCapacity,
     int timeoutCapacity,
     List<Path> matchStatusFiles,
     Duration matchStatusDelay,
-    ReplayConfig replay) {}
+    ReplayConfig replay) {
+  public DaemonConfig {
+    if ((listeners == null) == (files == null)) {
+      throw new IllegalArgumentException("either listeners or files");
+    }
+    if (http == null && files == null) {
+      throw new IllegalArgumentException("a live replay needs its HTTP server");
+    }
+  }
+}

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.daemon;
 
+import io.dnstapreplay.collector.SenderPipeline;
+import io.dnstapreplay.collector.TcpCollector;
 import io.dnstapreplay.collector.UnixSocketCollector;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.http.HttpServer;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.monitor.MatchStatusMonitor;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.dnstapreplay.replay.MatchSwitch;
@@ -23,14 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ReplayDaemon wires the stages together: Unix socket collector, queue, replay engine, failure
- * buffers, HTTP server and, optionally, the match-status monitor. It is the only class that knows
- * every package.
+ * ReplayDaemon wires the stages together: the Unix socket and TCP collectors (or, for a replay of
+ * files, the file reader and the record files), queue, replay engine, failure buffers, HTTP server
+ * and, optionally, the match-status monitor. It is the only class that knows every package.
  *
- * <p>Start-up binds the UDP sockets and the HTTP server before the Unix socket, so a DNS server
- * never connects to a daemon that cannot replay yet; a failure at any step undoes the earlier ones,
- * and only a complete start is logged, so a failed one leaves a single error line. Shutdown goes
- * the other way and loses nothing already received.
+ * <p>Start-up opens the input files first, then binds the UDP sockets and the HTTP server before
+ * the listeners, so a DNS server never connects to a daemon that cannot replay yet; a failure at
+ * any step undoes the earlier ones, and only a complete start is logged, so a failed one leaves a
+ * single error line. Shutdown goes the other way and loses nothing already received. An input named
+ * {@code -} is this process's standard input.
  */
 public final class ReplayDaemon implements AutoCloseable {
   /** Start-up and shutdown lines, shown at the default log level (see the CLI). */
@@ -48,7 +52,10 @@ public final class ReplayDaemon implements AutoCloseable {
   private RecordBuffer timeouts;
   private ReplayEngine engine;
   private HttpServer http;
-  private UnixSocketCollector collector;
+  private UnixSocketCollector unixCollector;
+  private TcpCollector tcpCollector;
+  private FileReplay files;
+  private FileReplay.Outcome filesOutcome;
 
   private ReplayDaemon(Metrics metrics, EventLoopGroup ioGroup, EventLoopGroup udpGroup) {
     this.metrics = metrics;
@@ -81,6 +88,12 @@ public final class ReplayDaemon implements AutoCloseable {
   }
 
   private void startStages(DaemonConfig c) throws IOException {
+    if (c.files() != null || c.listeners().unix() == null) {
+      metrics.withoutUnixSocket();
+    }
+    if (c.files() != null) {
+      files = FileReplay.open(c.files(), System.in);
+    }
     MatchSwitch matchSwitch = new MatchSwitch(metrics::setMatchStatus);
     if (!c.matchStatusFiles().isEmpty()) {
       monitor =
@@ -115,43 +128,122 @@ public final class ReplayDaemon implements AutoCloseable {
         "dns_min_rtt_seconds",
         "Smallest round-trip time to the target in the last 10 to 20 s (0 before any response)",
         engine::minRttSeconds);
-    try {
-      http = HttpServer.bind(c.http(), ioGroup, metrics, errors, timeouts);
-    } catch (IOException e) {
-      throw new IOException(
-          "cannot listen on --http "
-              + NetUtil.toSocketAddressString(c.http())
-              + ": "
-              + e.getMessage(),
-          e);
+    if (files != null) {
+      files.startOutputs(errors, timeouts, metrics);
     }
-    collector =
-        UnixSocketCollector.bind(c.unix(), c.unixMode(), ioGroup, c.maxFrameSize(), queue, metrics);
+    if (c.http() != null) {
+      startHttp(c.http());
+    }
+    if (files == null) {
+      startListeners(c.listeners());
+    }
+    logStarted(c);
+    if (files != null) {
+      files.startReading(queue, metrics);
+    }
+  }
 
+  /** Only a complete start is logged, so that a failed one leaves a single error line. */
+  private void logStarted(DaemonConfig c) {
     log.info(
         "replaying to udp:{} over {} sockets",
         NetUtil.toSocketAddressString(c.replay().target()),
         c.replay().numSockets());
-    log.info(
-        "serving http://{}/metrics, /healthz, /errors, /timeouts",
-        NetUtil.toSocketAddressString(http.localAddress()));
-    log.info("listening for Frame Streams on unix:{}", c.unix());
+    if (http != null) {
+      log.info(
+          "serving http://{}/metrics, /healthz, /errors, /timeouts",
+          NetUtil.toSocketAddressString(http.localAddress()));
+    }
+    if (unixCollector != null) {
+      log.info("listening for Frame Streams on unix:{}", c.listeners().unix());
+    }
+    if (tcpCollector != null) {
+      log.info(
+          "listening for Frame Streams on tcp:{} from {}",
+          NetUtil.toSocketAddressString(tcpCollector.localAddress()),
+          c.listeners().tcpAllow());
+    }
+    if (files != null) {
+      log.info("reading {}", String.join(", ", c.files().inputs()));
+    }
+  }
+
+  private void startHttp(InetSocketAddress address) throws IOException {
+    try {
+      http =
+          files == null
+              ? HttpServer.bind(address, ioGroup, metrics, errors, timeouts)
+              : HttpServer.bind(
+                  address,
+                  ioGroup,
+                  metrics,
+                  files.servedErrors(errors),
+                  files.servedTimeouts(timeouts));
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot listen on --http "
+              + NetUtil.toSocketAddressString(address)
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private void startListeners(ListenerConfig l) throws IOException {
+    if (l.unix() != null) {
+      unixCollector =
+          UnixSocketCollector.bind(
+              l.unix(),
+              l.unixMode(),
+              ioGroup,
+              new SenderPipeline(
+                  Transport.UNIX, null, l.maxConnections(), l.maxFrameSize(), queue, metrics),
+              metrics);
+    }
+    if (l.tcp() != null) {
+      tcpCollector =
+          TcpCollector.bind(
+              l.tcp(),
+              ioGroup,
+              new SenderPipeline(
+                  Transport.TCP,
+                  l.tcpAllow(),
+                  l.maxConnections(),
+                  l.maxFrameSize(),
+                  queue,
+                  metrics));
+    }
   }
 
   public Metrics metrics() {
     return metrics;
   }
 
-  /** The HTTP server's bound address. */
+  /** The TCP listener's bound address, or null without one. */
+  public InetSocketAddress tcpAddress() {
+    return tcpCollector == null ? null : tcpCollector.localAddress();
+  }
+
+  /** The HTTP server's bound address, or null without one. */
   public InetSocketAddress httpAddress() {
-    return http.localAddress();
+    return http == null ? null : http.localAddress();
+  }
+
+  /** The replay of files, or null for a live replay. */
+  public FileReplay files() {
+    return files;
+  }
+
+  /** How the replay of files went; null before {@link #close} or for a live replay. */
+  public synchronized FileReplay.Outcome filesOutcome() {
+    return filesOutcome;
   }
 
   /**
-   * Stops accepting senders and removes the socket file, replays what was already received, lets
-   * queries in flight complete or time out, then stops HTTP and the event loops. HTTP answers until
-   * then, so the outcome of the last queries can still be scraped. Idempotent and thread-safe: the
-   * second caller waits for the first to finish.
+   * Stops accepting senders (or reading files) and removes the socket file, replays what was
+   * already received, lets queries in flight complete or time out, completes the record files, then
+   * stops HTTP and the event loops. HTTP answers until then, so the outcome of the last queries can
+   * still be scraped. Idempotent and thread-safe: the second caller waits for the first to finish.
    */
   @Override
   public void close() {
@@ -163,14 +255,25 @@ public final class ReplayDaemon implements AutoCloseable {
       return;
     }
     closed = true;
-    if (collector != null) {
-      collector.close();
+    if (unixCollector != null) {
+      unixCollector.close();
+    }
+    if (tcpCollector != null) {
+      tcpCollector.close();
+    }
+    if (files != null) {
+      try {
+        files.stopAndAwaitReading();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     double responses = metrics.queriesSuccess.count();
     double timedOut = metrics.queriesTimeout.count();
     if (wasRunning) {
       log.info(
-          "stopping: no new senders; {} payloads queued, {} queries in flight",
+          "stopping: no new {}; {} payloads queued, {} queries in flight",
+          files == null ? "senders" : "frames",
           queue.size(),
           engine.inFlight());
     }
@@ -181,7 +284,10 @@ public final class ReplayDaemon implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    if (wasRunning) {
+    if (files != null && engine != null) {
+      filesOutcome = files.finish();
+    }
+    if (wasRunning && files == null) {
       log.info(
           "drained: {} responses and {} timeouts while stopping; {} /errors and {} /timeouts"
               + " records not fetched are dropped",

@@ -58,8 +58,11 @@ public final class Metrics {
           new FileDescriptorMetrics(),
           new UptimeMetrics());
 
+  private static final String TRANSPORT = "transport";
+
   private final PrometheusMeterRegistry registry;
   private final HealthChecks health = new HealthChecks();
+  private volatile boolean unixSocketUsed = true;
 
   // original
   public final Counter dataFrames;
@@ -95,6 +98,40 @@ public final class Metrics {
   public final Counter equivalent;
   private final Map<MismatchClass, Counter> mismatchClasses = new EnumMap<>(MismatchClass.class);
   public final Timer responseLatency;
+  private final Map<Transport, Counter> transportFrames = new EnumMap<>(Transport.class);
+  private final Map<Transport, AtomicInteger> openConnections = new EnumMap<>(Transport.class);
+  private final Map<Transport, Map<Refusal, Counter>> refusals = new EnumMap<>(Transport.class);
+
+  /**
+   * Where Frame Streams data comes from; the {@code transport} label value is the lower-case name.
+   */
+  public enum Transport {
+    UNIX,
+    TCP,
+    FILE;
+
+    /** Whether senders connect over it (and so can be refused and counted as open). */
+    public boolean isListener() {
+      return this != FILE;
+    }
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Why a connection was closed at accept, before reading anything. */
+  public enum Refusal {
+    /** The peer's address is outside {@code --tcp-allow}. */
+    NOT_ALLOWED,
+    /** {@code --max-connections} senders are connected already. */
+    TOO_MANY;
+
+    /** Whether connections over {@code t} can be refused for this reason. */
+    boolean appliesTo(Transport t) {
+      return this == TOO_MANY || t == Transport.TCP;
+    }
+  }
 
   /** Why a Frame Streams connection was closed by us; the label value is the lower-case name. */
   public enum ConnectionError {
@@ -202,12 +239,24 @@ public final class Metrics {
         .tag("java_version", Runtime.version().toString())
         .register(registry);
 
+    registerTransportMeters();
     health.add("unix_socket", this::unixSocketProblem);
     health.add("target", new TargetHealth(responses, timeouts, errors, clock));
   }
 
+  /**
+   * The daemon listens on no Unix socket (only over TCP, or it reads files): the {@code
+   * unix_socket} check has nothing to wait for and passes.
+   */
+  public void withoutUnixSocket() {
+    unixSocketUsed = false;
+  }
+
   /** The socket is healthy while the collector's reachability gauge says it is ours. */
   private Optional<String> unixSocketProblem() {
+    if (!unixSocketUsed) {
+      return Optional.empty();
+    }
     Gauge reachable = registry.find(UNIX_SOCKET_REACHABLE).gauge();
     if (reachable == null) {
       return Optional.of("not listening on the Unix socket yet");
@@ -216,6 +265,39 @@ public final class Metrics {
       return Optional.of("the Unix socket file was removed or replaced: senders cannot connect");
     }
     return Optional.empty();
+  }
+
+  private void registerTransportMeters() {
+    for (Transport t : Transport.values()) {
+      transportFrames.put(
+          t,
+          Counter.builder(P + "transport_data_frames")
+              .description("Frame Streams data frames read, by transport")
+              .tag(TRANSPORT, t.label())
+              .register(registry));
+      if (!t.isListener()) {
+        continue;
+      }
+      AtomicInteger open = new AtomicInteger();
+      openConnections.put(t, open);
+      Gauge.builder(P + "connections_open", open, AtomicInteger::get)
+          .description("Frame Streams senders connected now, by transport")
+          .tag(TRANSPORT, t.label())
+          .register(registry);
+      Map<Refusal, Counter> byReason = new EnumMap<>(Refusal.class);
+      for (Refusal r : Refusal.values()) {
+        if (r.appliesTo(t)) {
+          byReason.put(
+              r,
+              Counter.builder(P + "connections_refused")
+                  .description("Connections closed at accept: not_allowed by --tcp-allow, too_many")
+                  .tag(TRANSPORT, t.label())
+                  .tag("reason", r.name().toLowerCase(Locale.ROOT))
+                  .register(registry));
+        }
+      }
+      refusals.put(t, byReason);
+    }
   }
 
   private static Duration[] latencyBuckets() {
@@ -266,6 +348,33 @@ public final class Metrics {
   /** Counts one difference of class {@code c} found in a pair of responses. */
   public void mismatchClass(MismatchClass c) {
     mismatchClasses.get(c).increment();
+  }
+
+  /**
+   * Counts a data frame of {@code bytes} read over {@code t}, in the original's and our counters.
+   */
+  public void dataFrame(Transport t, int bytes) {
+    dataFrames.increment();
+    dataBytes.increment(bytes);
+    transportFrames.get(t).increment();
+  }
+
+  /** The number of senders connected over {@code t}, which its listener keeps up to date. */
+  public AtomicInteger openConnections(Transport t) {
+    AtomicInteger open = openConnections.get(t);
+    if (open == null) {
+      throw new IllegalArgumentException(t + " has no connections");
+    }
+    return open;
+  }
+
+  /** Counts a connection over {@code t} closed at accept for {@code reason}. */
+  public void connectionRefused(Transport t, Refusal reason) {
+    Counter c = refusals.get(t).get(reason);
+    if (c == null) {
+      throw new IllegalArgumentException(t + " connections are not refused as " + reason);
+    }
+    c.increment();
   }
 
   public void setMatchStatus(boolean on) {

@@ -2,6 +2,7 @@
 package io.dnstapreplay.replay;
 
 import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
 import java.util.Objects;
 
@@ -31,7 +32,7 @@ public final class PayloadFilter {
   public static final String QUERY_PORT = "query_port";
 
   /** The replay options that {@link #classify} depends on. */
-  public record Options(boolean proxy, IgnoredNetworks ignoredNets) {
+  public record Options(boolean proxy, IpNetworks ignoredNets) {
     public Options {
       Objects.requireNonNull(ignoredNets, "ignoredNets");
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.replay;
 
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public record ReplayConfig(
     int maxInFlight,
     boolean adaptiveWindow,
     boolean ignoreTc,
-    IgnoredNetworks ignoredNets,
+    IpNetworks ignoredNets,
     Set<MismatchClass> equivalent) {
   public ReplayConfig {
     Objects.requireNonNull(target, "target");

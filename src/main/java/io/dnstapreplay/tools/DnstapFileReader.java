@@ -2,17 +2,13 @@
 package io.dnstapreplay.tools;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.dnstapreplay.collector.InputFiles;
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.framestream.FrameStreamException;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import java.io.Closeable;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 
 /**
  * Reads the dnstap messages of a Frame Streams file one at a time, for every tool here. Nothing is
@@ -27,15 +23,6 @@ import java.nio.file.Path;
  * field is accepted), because these tools exist to look at whatever a server wrote.
  */
 public final class DnstapFileReader implements Closeable {
-  /**
-   * Largest data frame read: above the daemon's default of 128 KiB because a failure record can
-   * carry a third DNS message (the target's response) beside the logged query and response.
-   */
-  public static final int MAX_FRAME_LENGTH = 1 << 20;
-
-  /** The file name that means standard input. */
-  public static final String STDIN = "-";
-
   private final String name;
   private final FrameStreamReader frames;
 
@@ -46,32 +33,16 @@ public final class DnstapFileReader implements Closeable {
    */
   public DnstapFileReader(InputStream in, String name) {
     this.name = name;
-    this.frames = new FrameStreamReader(in, MAX_FRAME_LENGTH);
+    this.frames = new FrameStreamReader(in, InputFiles.MAX_FRAME_LENGTH);
   }
 
   /**
-   * Opens {@code file}, or standard input for {@value #STDIN} (then left open by {@link #close()}).
+   * Opens {@code file}, or standard input for {@value InputFiles#STDIN} (then left open by {@link
+   * #close()}).
    */
   public static DnstapFileReader open(String file, InputStream stdin) throws IOException {
-    if (file.equals(STDIN)) {
-      return new DnstapFileReader(
-          new FilterInputStream(stdin) {
-            @Override
-            public void close() {}
-          },
-          "standard input");
-    }
-    InputStream in;
-    try {
-      in = Files.newInputStream(Path.of(file));
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": no such file", e);
-    } catch (AccessDeniedException e) {
-      throw new IOException(file + ": permission denied", e);
-    } catch (IOException e) {
-      throw new IOException(file + ": " + e.getMessage(), e);
-    }
-    return new DnstapFileReader(in, file);
+    InputFiles.Input input = InputFiles.open(file, stdin);
+    return new DnstapFileReader(input.in(), input.name());
   }
 
   /**

@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
  * Writes each document as one JSON object on one line (JSON Lines), for {@code jq} and scripts.
  * Same keys as the YAML; timestamps are RFC 3339 strings in UTC, text is a string with {@code \n}.
  */
-final class JsonDocumentWriter implements DocumentWriter {
+public final class JsonDocumentWriter implements DocumentWriter {
   /** Deepest nesting the dnstap walk needs is two; a little room for more. */
   private static final int MAX_DEPTH = 8;
 
@@ -91,7 +91,7 @@ final class JsonDocumentWriter implements DocumentWriter {
    * JavaScript line terminators U+2028/U+2029 and lone surrogates (which have no UTF-8 form; they
    * become U+FFFD) are escaped, so the output is also safe to paste into JavaScript.
    */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -5,8 +5,8 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
-import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.InFlightTable;
 import io.dnstapreplay.replay.PayloadFilter;
 import io.dnstapreplay.replay.QueryKey;
@@ -47,8 +47,7 @@ public class HotPathBenchmark {
   private final List<byte[]> frames = new ArrayList<>();
   private final List<Dnstap> messages = new ArrayList<>();
   private final List<PayloadFilter.Decision.Replay> replays = new ArrayList<>();
-  private final PayloadFilter.Options options =
-      new PayloadFilter.Options(true, IgnoredNetworks.none());
+  private final PayloadFilter.Options options = new PayloadFilter.Options(true, IpNetworks.none());
   private InFlightTable<PayloadFilter.Decision.Replay> table;
   private ByteBuf out;
   private int next;

@@ -62,7 +62,7 @@ class GenerateDocsTest {
   void theDaemonPageHasItsExitStatusesAndFiles() throws IOException {
     String page = page("dnstap-replay");
     assertTrue(page.contains(".SH \"EXIT STATUS\"\n.TP\n0\n"), page);
-    assertTrue(page.contains(".TP\n2\nbad command line\n"), page);
+    assertTrue(page.contains(".TP\n2\nbad command line; with \\-\\-read, trouble"), page);
     assertTrue(page.contains("/etc/default/dnstap\\-replay"), page);
   }
 

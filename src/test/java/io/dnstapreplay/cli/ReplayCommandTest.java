@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
-import io.dnstapreplay.replay.IgnoredNetworks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -72,6 +73,7 @@ class ReplayCommandTest {
         "--equivalent|ttl,size|--equivalent: unknown mismatch class 'size'",
         "--unix-mode|999|is not an octal mode",
         "--max-frame-size|0|--max-frame-size must be",
+        "--max-connections|0|--max-connections must be at least 1: 0",
         "--dns|example.com:53|is not an IP address",
         "--dns|127.0.0.1|is not IP:PORT",
         "--dns|127.0.0.1:70000|outside 0..65535",
@@ -83,6 +85,124 @@ class ReplayCommandTest {
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains(message), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @Test
+  void tcpBesideOrInsteadOfUnixWithLoopbackAllowedByDefault() throws Exception {
+    Result r = run(with("--tcp", "127.0.0.1:6000"));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(6000, r.config().listeners().tcp().getPort());
+    Result tcpOnly = run("--dns", "127.0.0.1:53", "--http", "127.0.0.1:8053", "--tcp", "[::]:6000");
+    assertEquals(0, tcpOnly.exit(), tcpOnly.err());
+    assertNull(tcpOnly.config().listeners().unix());
+    IpNetworks allowed = tcpOnly.config().listeners().tcpAllow();
+    assertTrue(allowed.containsPeer(InetAddress.getByName("127.0.0.2")));
+    assertTrue(allowed.containsPeer(InetAddress.getByName("::1")));
+    assertFalse(allowed.containsPeer(InetAddress.getByName("192.0.2.1")));
+  }
+
+  @Test
+  void tcpAllowReplacesTheDefault() throws Exception {
+    Result r = run(with("--tcp", "127.0.0.1:6000", "--tcp-allow", "192.0.2.0/24"));
+    assertEquals(0, r.exit(), r.err());
+    IpNetworks allowed = r.config().listeners().tcpAllow();
+    assertTrue(allowed.containsPeer(InetAddress.getByName("192.0.2.1")));
+    assertFalse(allowed.containsPeer(InetAddress.getByName("127.0.0.1")));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--http 127.0.0.1:8053|nothing to listen on: give --unix PATH, --tcp IP:PORT or both",
+        "--http 127.0.0.1:8053 --tcp 127.0.0.1:1 --unix-mode 600|--unix-mode applies only with"
+            + " --unix",
+        "--http 127.0.0.1:8053 --unix /tmp/x --tcp-allow 10.0.0.0/8|--tcp-allow applies only"
+            + " with --tcp",
+        "--http 127.0.0.1:8053 --tcp 127.0.0.1:1 --tcp-allow 10.0.0.1/8|--tcp-allow: invalid"
+            + " network '10.0.0.1/8'",
+        "--http 127.0.0.1:8053 --tcp localhost:1|is not an IP address",
+      })
+  void listenerCombinationsAreChecked(String args, String message) {
+    List<String> all = new ArrayList<>(List.of("--dns", "127.0.0.1:53"));
+    all.addAll(List.of(args.split(" ")));
+    Result r = run(all.toArray(String[]::new));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(message), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @Test
+  void readIsAReplayOfFilesWithoutListenersOrHttp() {
+    Result r = run("--dns", "127.0.0.1:53", "-r", "a.tap", "b.tap", "--read", "-", "--speed", "2");
+    assertEquals(0, r.exit(), r.err());
+    assertNull(r.config().listeners());
+    assertNull(r.config().http());
+    assertEquals(List.of("a.tap", "b.tap", "-"), r.config().files().inputs());
+    assertEquals(2.0, r.config().files().speed());
+    assertNull(r.config().files().errorsFile());
+    Result unpaced = run("--dns", "127.0.0.1:53", "-r", "a.tap", "--http", "127.0.0.1:0");
+    assertEquals(0, unpaced.config().files().speed());
+    assertEquals(0, unpaced.config().http().getPort());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--unix /tmp/x.sock|--unix is for a live replay, not with --read",
+        "--tcp 127.0.0.1:1|--tcp is for a live replay, not with --read",
+        "--unix-mode 600|--unix-mode is for a live replay, not with --read",
+        "--tcp-allow 10.0.0.0/8|--tcp-allow is for a live replay, not with --read",
+        "--max-connections 5|--max-connections is for a live replay, not with --read",
+        "--max-frame-size 5|--max-frame-size is for a live replay, not with --read",
+        "--match-status-files a b|--match-status-files is for a live replay, not with --read",
+        "--match-status-delay 1|--match-status-delay is for a live replay, not with --read",
+        "--read -|--read: standard input (-) can be read only once",
+        "--speed 0|--speed must be a positive number: 0.0",
+        "--speed -2|--speed must be a positive number: -2.0",
+        "--speed NaN|--speed must be a positive number: NaN",
+        "--errors-file -|--errors-file must name a file: standard output carries the summary",
+        "--errors-file x.tap --timeouts-file ./x.tap|--errors-file and --timeouts-file must be"
+            + " different files",
+        "--timeouts-file ./in.tap|--timeouts-file ./in.tap is the input in.tap: it would be"
+            + " overwritten",
+      })
+  void optionsOfTheOtherModeAndBadFileOptionsAreRefused(String args, String message) {
+    List<String> all = new ArrayList<>(List.of("--dns", "127.0.0.1:53", "-r", "-", "in.tap"));
+    all.addAll(List.of(args.split(" ")));
+    Result r = run(all.toArray(String[]::new));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(message), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "--errors-file,e.tap",
+    "--timeouts-file,t.tap",
+    "--speed,1",
+    "--json,",
+  })
+  void fileOptionsNeedRead(String option, String value) {
+    Result r = run(value == null ? with(option) : with(option, value));
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains(option + " applies only with --read"), r.err());
+  }
+
+  @Test
+  void aLiveReplayNeedsHttp() {
+    Result r = run("--dns", "127.0.0.1:53", "--unix", "/tmp/x.sock");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--http IP:PORT is required, except with --read"), r.err());
+  }
+
+  @Test
+  void readIsSeenBeforeParsingToQuietTheLog() {
+    assertTrue(ReplayCommand.readsFiles(new String[] {"--dns", "127.0.0.1:53", "-r", "a.tap"}));
+    assertTrue(ReplayCommand.readsFiles(new String[] {"--read=a.tap"}));
+    assertFalse(ReplayCommand.readsFiles(with("-v")));
+    assertFalse(ReplayCommand.readsFiles(new String[] {"--unix", "/x", "--", "-r"}));
   }
 
   @Test
@@ -124,8 +244,9 @@ class ReplayCommandTest {
     assertEquals(1000, c.replay().maxInFlight());
     assertEquals(5000, c.replay().timeout().toMillis());
     assertEquals(5000, c.matchStatusDelay().toMillis());
-    assertEquals(128 * 1024, c.maxFrameSize());
-    assertEquals(PosixFilePermissions.fromString("rw-rw----"), c.unixMode());
+    assertEquals(128 * 1024, c.listeners().maxFrameSize());
+    assertEquals(256, c.listeners().maxConnections());
+    assertEquals(PosixFilePermissions.fromString("rw-rw----"), c.listeners().unixMode());
     assertNull(c.replay().dscp());
     assertTrue(c.replay().ignoredNets().isEmpty());
     assertTrue(c.matchStatusFiles().isEmpty());
@@ -162,12 +283,12 @@ class ReplayCommandTest {
             "600");
     assertEquals(0, r.exit(), r.err());
     assertEquals(5302, r.config().replay().target().getPort());
-    IgnoredNetworks nets = r.config().replay().ignoredNets();
+    IpNetworks nets = r.config().replay().ignoredNets();
     assertTrue(nets.contains(new byte[] {10, 1, 2, 3}));
     assertTrue(nets.contains(HexFormat.of().parseHex("20010db8000000000000000000000001")));
     assertFalse(nets.contains(new byte[] {11, 1, 2, 3}));
     assertEquals(2, r.config().matchStatusFiles().size());
-    assertEquals(PosixFilePermissions.fromString("rw-------"), r.config().unixMode());
+    assertEquals(PosixFilePermissions.fromString("rw-------"), r.config().listeners().unixMode());
   }
 
   @Test
@@ -178,6 +299,18 @@ class ReplayCommandTest {
     assertTrue(out.toString().startsWith("dnstap-replay "), out.toString());
     assertEquals(0, cl.execute("--help"));
     assertTrue(out.toString().contains("--channel-capacity"), out.toString());
+    for (String option :
+        List.of(
+            "--tcp=IP:PORT",
+            "--tcp-allow=CIDR",
+            "--max-connections=N",
+            "-r, --read=FILE...",
+            "--errors-file=FILE",
+            "--timeouts-file=FILE",
+            "--speed=FACTOR",
+            "--json")) {
+      assertTrue(out.toString().contains(option), option + " in\n" + out);
+    }
     assertTrue(out.toString().contains("default: 10000"), out.toString());
     assertTrue(out.toString().contains("Exit status:"), out.toString());
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.framestream.FrameStreamDecoder;
 import io.dnstapreplay.framestream.FrameStreamEncoder;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.testing.Scrape;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -29,7 +30,7 @@ class HandshakeTimeoutTest {
         .addLast(
             FrameStreamEncoder.INSTANCE,
             new FrameStreamDecoder(1024),
-            new ReceiverHandshakeHandler(metrics));
+            new ReceiverHandshakeHandler(metrics, Transport.UNIX));
     ch.pipeline().fireChannelActive();
     return ch;
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.framestream.FrameStreamDecoder;
 import io.dnstapreplay.framestream.FrameStreamEncoder;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.testing.Scrape;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -44,7 +45,7 @@ class ReceiverHandshakeHandlerTest {
     return new EmbeddedChannel(
         FrameStreamEncoder.INSTANCE,
         new FrameStreamDecoder(1024),
-        new ReceiverHandshakeHandler(metrics));
+        new ReceiverHandshakeHandler(metrics, Transport.UNIX));
   }
 
   private static String written(EmbeddedChannel ch) {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.queue.PayloadQueue;
+import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.Scrape;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -17,12 +19,16 @@ import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The collector's socket file: its mode, and that it removes only its own socket. */
 class UnixSocketCollectorTest {
+  private static final int MAX_CONNECTIONS = 2;
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
   @TempDir Path dir;
 
   private final EventLoopGroup group =
@@ -51,8 +60,13 @@ class UnixSocketCollectorTest {
         socket(),
         PosixFilePermissions.fromString(mode),
         group,
-        FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH,
-        new PayloadQueue<Dnstap>(10),
+        new SenderPipeline(
+            Transport.UNIX,
+            null,
+            MAX_CONNECTIONS,
+            FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH,
+            new PayloadQueue<Dnstap>(10),
+            metrics),
         metrics);
   }
 
@@ -104,6 +118,46 @@ class UnixSocketCollectorTest {
       assertEquals(1, c.connections());
     }
     assertFalse(Files.exists(socket()));
+  }
+
+  /**
+   * Beyond {@code --max-connections}, a sender is closed at accept and counted; once one leaves,
+   * the next gets in.
+   */
+  @Test
+  void connectionsBeyondTheCapAreRefusedUntilOneLeaves() throws Exception {
+    try (UnixSocketCollector c = bind("rw-rw----")) {
+      List<SocketChannel> admitted = new ArrayList<>();
+      try {
+        for (int i = 0; i < MAX_CONNECTIONS; i++) {
+          admitted.add(SocketChannel.open(UnixDomainSocketAddress.of(socket())));
+        }
+        Await.until(() -> c.connections() == MAX_CONNECTIONS, WAIT, () -> "connections");
+        try (SocketChannel refused = SocketChannel.open(UnixDomainSocketAddress.of(socket()))) {
+          assertEquals(-1, refused.read(ByteBuffer.allocate(1)), "closed at once");
+        }
+        Scrape m = new Scrape(metrics.scrape());
+        assertEquals(
+            1,
+            m.value(
+                "dnstap_replay_connections_refused_total{reason=\"too_many\",transport=\"unix\"}"));
+        assertEquals(
+            MAX_CONNECTIONS, m.value("dnstap_replay_connections_open{transport=\"unix\"}"));
+        assertEquals(MAX_CONNECTIONS, c.connections());
+
+        admitted.remove(0).close();
+        Await.until(() -> c.connections() == MAX_CONNECTIONS - 1, WAIT, () -> "one left");
+        admitted.add(SocketChannel.open(UnixDomainSocketAddress.of(socket())));
+        Await.until(() -> c.connections() == MAX_CONNECTIONS, WAIT, () -> "the next got in");
+      } finally {
+        for (SocketChannel ch : admitted) {
+          ch.close();
+        }
+      }
+    }
+    assertEquals(
+        0,
+        new Scrape(metrics.scrape()).value("dnstap_replay_connections_open{transport=\"unix\"}"));
   }
 
   private double reachable() {

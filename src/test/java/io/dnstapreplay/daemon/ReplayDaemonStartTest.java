@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dnstapreplay.replay.IgnoredNetworks;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
 import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
@@ -49,9 +49,14 @@ class ReplayDaemonStartTest {
   private DaemonConfig config(int httpPort, Path unix) {
     return new DaemonConfig(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort),
-        unix,
-        PosixFilePermissions.fromString("rw-rw----"),
-        128 * 1024,
+        new ListenerConfig(
+            unix,
+            PosixFilePermissions.fromString("rw-rw----"),
+            null,
+            IpNetworks.none(),
+            10,
+            128 * 1024),
+        null,
         100,
         100,
         100,
@@ -67,7 +72,7 @@ class ReplayDaemonStartTest {
             100,
             true,
             false,
-            IgnoredNetworks.none(),
+            IpNetworks.none(),
             Set.of()));
   }
 

@@ -46,6 +46,12 @@ class MetricsHealthTest {
   }
 
   @Test
+  void withoutAUnixSocketTheCheckHasNothingToWaitFor() {
+    metrics.withoutUnixSocket();
+    assertEquals(Optional.empty(), problems().get("unix_socket"));
+  }
+
+  @Test
   void noTrafficIsHealthy() {
     listening();
     advance(Duration.ofHours(1));

@@ -2,6 +2,8 @@
 package io.dnstapreplay.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.testing.Scrape;
@@ -70,6 +72,46 @@ class MetricsTest {
     assertEquals(
         "1.0",
         value(scrape, "dnstap_replay_connection_errors_total{reason=\"data_before_start\"} "));
+  }
+
+  @Test
+  void transportSeriesAreScrapedAtZeroFromStartUp() {
+    Scrape scrape = new Scrape(new Metrics().scrape());
+    for (String t : List.of("unix", "tcp", "file")) {
+      assertEquals(
+          0, scrape.value("dnstap_replay_transport_data_frames_total{transport=\"" + t + "\"}"));
+    }
+    for (String t : List.of("unix", "tcp")) {
+      assertEquals(0, scrape.value("dnstap_replay_connections_open{transport=\"" + t + "\"}"));
+      assertEquals(
+          0,
+          scrape.value(
+              "dnstap_replay_connections_refused_total{reason=\"too_many\",transport=\""
+                  + t
+                  + "\"}"));
+    }
+    assertEquals(
+        0,
+        scrape.value(
+            "dnstap_replay_connections_refused_total{reason=\"not_allowed\",transport=\"tcp\"}"));
+    assertFalse(scrape.toString().contains("reason=\"not_allowed\",transport=\"unix\""));
+  }
+
+  @Test
+  void aDataFrameCountsInTheOriginalsCountersAndByTransport() {
+    Metrics m = new Metrics();
+    m.dataFrame(Metrics.Transport.TCP, 100);
+    m.dataFrame(Metrics.Transport.FILE, 20);
+    Scrape scrape = new Scrape(m.scrape());
+    assertEquals(2, scrape.value("dnstap_replay_data_frames_total"));
+    assertEquals(120, scrape.value("dnstap_replay_data_bytes_total"));
+    assertEquals(1, scrape.value("dnstap_replay_transport_data_frames_total{transport=\"tcp\"}"));
+    assertEquals(1, scrape.value("dnstap_replay_transport_data_frames_total{transport=\"file\"}"));
+    assertEquals(0, scrape.value("dnstap_replay_transport_data_frames_total{transport=\"unix\"}"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> m.connectionRefused(Metrics.Transport.UNIX, Metrics.Refusal.NOT_ALLOWED));
+    assertThrows(IllegalArgumentException.class, () -> m.openConnections(Metrics.Transport.FILE));
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.dnstapreplay.framestream.FrameStreamDecoder;
 import io.dnstapreplay.framestream.FrameStreamEncoder;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.testing.KnotCapture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -114,7 +115,7 @@ class CollectorPipelineFuzzTest {
         new EmbeddedChannel(
             FrameStreamEncoder.INSTANCE,
             new FrameStreamDecoder(MAX_FRAME),
-            new ReceiverHandshakeHandler(metrics),
+            new ReceiverHandshakeHandler(metrics, Transport.UNIX),
             new DnstapDecoder(metrics),
             sink);
     FrameStreamDecoder decoder = ch.pipeline().get(FrameStreamDecoder.class);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.replay.PayloadFilter.Decision;
 import io.dnstapreplay.replay.PayloadFilter.Options;
 import io.dnstapreplay.testing.KnotCapture;
@@ -33,8 +34,7 @@ class PayloadFilterCaptureTest {
   void replaysEveryUdpPayloadAndDiscardsTheTcpOnes() {
     Map<String, Integer> counts = new TreeMap<>();
     for (DnstapProto.Dnstap payload : payloads) {
-      Decision decision =
-          PayloadFilter.classify(payload, new Options(false, IgnoredNetworks.none()));
+      Decision decision = PayloadFilter.classify(payload, new Options(false, IpNetworks.none()));
       counts.merge(decision.getClass().getSimpleName(), 1, Integer::sum);
     }
     assertEquals(331, payloads.size());
@@ -45,8 +45,7 @@ class PayloadFilterCaptureTest {
   void everyReplayHasWhatProxyAndTimespecNeed() {
     int replays = 0;
     for (DnstapProto.Dnstap payload : payloads) {
-      Decision decision =
-          PayloadFilter.classify(payload, new Options(true, IgnoredNetworks.none()));
+      Decision decision = PayloadFilter.classify(payload, new Options(true, IpNetworks.none()));
       if (decision instanceof Decision.Replay replay) {
         replays++;
         assertTrue(replay.queryPort() >= 0 && replay.queryPort() <= 65535, replay.toString());
@@ -61,7 +60,7 @@ class PayloadFilterCaptureTest {
   @Test
   void everyLoggedResponseHasTheKeyOfItsQuery() {
     for (DnstapProto.Dnstap payload : payloads) {
-      if (PayloadFilter.classify(payload, new Options(false, IgnoredNetworks.none()))
+      if (PayloadFilter.classify(payload, new Options(false, IpNetworks.none()))
           instanceof Decision.Replay replay) {
         QueryKey key = QueryKey.of(replay.query());
         assertTrue(key.hasQuestion(), key.toString());

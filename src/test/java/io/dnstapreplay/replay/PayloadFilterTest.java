@@ -11,6 +11,7 @@ import com.google.protobuf.UnknownFieldSet;
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.proxyv2.ProxyV2Header.Timespec;
 import io.dnstapreplay.replay.PayloadFilter.Decision;
 import io.dnstapreplay.replay.PayloadFilter.Options;
@@ -30,8 +31,8 @@ class PayloadFilterTest {
   private static final byte[] IPV4 = HEX.parseHex("c0000201");
   private static final byte[] IPV6 = HEX.parseHex("20010db8000000000000000000000001");
 
-  private static final Options PLAIN = new Options(false, IgnoredNetworks.none());
-  private static final Options PROXY = new Options(true, IgnoredNetworks.none());
+  private static final Options PLAIN = new Options(false, IpNetworks.none());
+  private static final Options PROXY = new Options(true, IpNetworks.none());
 
   @Test
   void replaysACompleteUdpAuthResponse() {
@@ -147,8 +148,8 @@ class PayloadFilterTest {
   }
 
   @Test
-  void ignoresQueriesFromIgnoredNetworksBeforeCheckingThePort() {
-    Options ignoring = new Options(true, IgnoredNetworks.parse(List.of("192.0.2.0/24")));
+  void ignoresQueriesFromIpNetworksBeforeCheckingThePort() {
+    Options ignoring = new Options(true, IpNetworks.parse(List.of("192.0.2.0/24")));
     assertEquals(new Decision.QueryNetIgnored(), classify(m -> m.clearQueryPort(), ignoring));
     assertEquals(
         new Decision.MissingField("query_port"),
@@ -156,8 +157,8 @@ class PayloadFilterTest {
   }
 
   @Test
-  void ignoresIpv6QueriesFromIgnoredNetworks() {
-    Options ignoring = new Options(false, IgnoredNetworks.parse(List.of("2001:db8::/32")));
+  void ignoresIpv6QueriesFromIpNetworks() {
+    Options ignoring = new Options(false, IpNetworks.parse(List.of("2001:db8::/32")));
     assertEquals(
         new Decision.QueryNetIgnored(),
         classify(m -> m.setQueryAddress(ByteString.copyFrom(IPV6)), ignoring));
@@ -167,7 +168,7 @@ class PayloadFilterTest {
   @Test
   void anIpv4AddressNeverMatchesAnIpv6Network() {
     Options ignoring =
-        new Options(false, IgnoredNetworks.parse(List.of("::/0", "::ffff:192.0.2.0/120")));
+        new Options(false, IpNetworks.parse(List.of("::/0", "::ffff:192.0.2.0/120")));
     assertInstanceOf(Decision.Replay.class, classify(m -> m, ignoring));
   }
 

@@ -10,6 +10,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import io.dnstapreplay.failure.FailureRecord;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.dnstapreplay.report.RecordBuffer;
@@ -86,7 +87,7 @@ class ReplayEngineTest {
             64,
             true,
             false,
-            IgnoredNetworks.none(),
+            IpNetworks.none(),
             Set.of()),
         outcomes,
         queue,

@@ -12,6 +12,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import io.dnstapreplay.failure.FailureRecord;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
 import io.dnstapreplay.report.RecordBuffer;
@@ -65,7 +66,7 @@ class ReplaySocketHandlerTest {
         10,
         true,
         false,
-        IgnoredNetworks.none(),
+        IpNetworks.none(),
         Set.of());
   }
 
@@ -114,7 +115,7 @@ class ReplaySocketHandlerTest {
   private static ReplayQuery replayQuery(Dnstap d) {
     PayloadFilter.Decision.Replay r =
         (PayloadFilter.Decision.Replay)
-            PayloadFilter.classify(d, new PayloadFilter.Options(true, IgnoredNetworks.none()));
+            PayloadFilter.classify(d, new PayloadFilter.Options(true, IpNetworks.none()));
     return new ReplayQuery(d, r, QueryKey.of(r.query()));
   }
 

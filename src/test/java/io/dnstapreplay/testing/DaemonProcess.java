@@ -24,18 +24,32 @@ public final class DaemonProcess implements AutoCloseable {
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
 
   private final Process process;
+  private final Path stdout;
   private final Path stderr;
 
-  private DaemonProcess(Process process, Path stderr) {
+  private DaemonProcess(Process process, Path stdout, Path stderr) {
     this.process = process;
+    this.stdout = stdout;
     this.stderr = stderr;
   }
+
+  /** What a run to its end did: a replay of files ({@code --read}). */
+  public record Finished(int exit, String stdout, String stderr) {}
 
   /**
    * Starts the daemon with {@code args}; its stderr goes to {@code stderrFile}, its stdout is
    * discarded.
    */
   public static DaemonProcess start(Path stderrFile, String... args) throws IOException {
+    return start(null, stderrFile, args);
+  }
+
+  /**
+   * Starts the command with {@code args}, its stdout going to {@code stdoutFile} (discarded when
+   * null), its stderr to {@code stderrFile}.
+   */
+  public static DaemonProcess start(Path stdoutFile, Path stderrFile, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(JVM_OPTIONS);
@@ -46,10 +60,30 @@ public final class DaemonProcess implements AutoCloseable {
     Process p =
         new ProcessBuilder(command)
             .redirectError(stderrFile.toFile())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectOutput(
+                stdoutFile == null
+                    ? ProcessBuilder.Redirect.DISCARD
+                    : ProcessBuilder.Redirect.to(stdoutFile.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
-    return new DaemonProcess(p, stderrFile);
+    return new DaemonProcess(p, stdoutFile, stderrFile);
+  }
+
+  /** Runs the command with {@code args} to its end, its output in files in {@code dir}. */
+  public static Finished run(Path dir, Duration limit, String... args)
+      throws IOException, InterruptedException {
+    try (DaemonProcess p = start(dir.resolve("stdout.txt"), dir.resolve("stderr.txt"), args)) {
+      return p.finish(limit);
+    }
+  }
+
+  /**
+   * Waits for the exit (see {@link #awaitExit}) and returns what the process wrote; it must have
+   * been started with a stdout file.
+   */
+  public Finished finish(Duration limit) throws IOException, InterruptedException {
+    int exit = awaitExit(limit);
+    return new Finished(exit, Files.readString(stdout, StandardCharsets.UTF_8), stderrText());
   }
 
   public Process process() {

@@ -4,12 +4,13 @@ package io.dnstapreplay.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dnstapreplay.daemon.DaemonConfig;
+import io.dnstapreplay.daemon.ListenerConfig;
 import io.dnstapreplay.daemon.ReplayDaemon;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
+import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
-import io.dnstapreplay.replay.IgnoredNetworks;
 import io.dnstapreplay.replay.ReplayConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -80,6 +81,12 @@ public final class DaemonRunner implements AutoCloseable {
     public Duration matchStatusDelay = Duration.ofMillis(5000);
     public int maxFrameSize = 128 * 1024;
     public Set<MismatchClass> equivalent = Set.of();
+    public int maxConnections = 256;
+
+    /** Listen on TCP too, e.g. {@code 127.0.0.1:0}; null for the Unix socket alone. */
+    public InetSocketAddress tcp;
+
+    public List<String> tcpAllow = List.of("127.0.0.0/8", "::1/128");
   }
 
   /** Starts with its socket in {@code dir}, replaying to {@code dns}. */
@@ -122,9 +129,14 @@ public final class DaemonRunner implements AutoCloseable {
     DaemonConfig c =
         new DaemonConfig(
             new InetSocketAddress("127.0.0.1", 0),
-            socket,
-            PosixFilePermissions.fromString("rw-rw----"),
-            s.maxFrameSize,
+            new ListenerConfig(
+                socket,
+                PosixFilePermissions.fromString("rw-rw----"),
+                s.tcp,
+                IpNetworks.parse(s.tcpAllow),
+                s.maxConnections,
+                s.maxFrameSize),
+            null,
             s.channelCapacity,
             s.errorCapacity,
             s.timeoutCapacity,
@@ -140,7 +152,7 @@ public final class DaemonRunner implements AutoCloseable {
                 s.maxInFlight,
                 !s.fixedWindow,
                 s.ignoreTc,
-                IgnoredNetworks.parse(s.ignoreQueryNets),
+                IpNetworks.parse(s.ignoreQueryNets),
                 s.equivalent));
     return new DaemonRunner(ReplayDaemon.start(c), socket, target);
   }
@@ -155,6 +167,15 @@ public final class DaemonRunner implements AutoCloseable {
 
   public Path socket() {
     return socket;
+  }
+
+  /** The TCP listener's address; fails for a runner started without {@link Settings#tcp}. */
+  public InetSocketAddress tcpAddress() {
+    InetSocketAddress a = daemon.tcpAddress();
+    if (a == null) {
+      throw new IllegalStateException("started without --tcp");
+    }
+    return a;
   }
 
   public InetSocketAddress httpAddress() {

@@ -7,6 +7,9 @@ import io.dnstapreplay.framestream.FrameStreams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,8 +22,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * FrameStreamSender plays a DNS server's dnstap writer on a Unix socket, so a test can feed a
- * daemon, in this JVM or another, without external tools: a well-behaved sender ({@link
+ * FrameStreamSender plays a DNS server's dnstap writer on a Unix socket or over TCP, so a test can
+ * feed a daemon, in this JVM or another, without external tools: a well-behaved sender ({@link
  * #handshake}, {@link #send}, {@link #stop}) and a raw byte pipe for hostile ones ({@link
  * #writeHex}). Data frames are written here from the protocol description, not by the daemon's
  * encoder; control frames use {@link ControlFrame}, whose bytes its own golden tests pin. Every
@@ -38,11 +41,33 @@ public final class FrameStreamSender implements AutoCloseable {
     this.selector = Selector.open();
   }
 
-  /** Connects and sends nothing yet. */
+  /** Connects to a Unix socket and sends nothing yet. */
   public static FrameStreamSender open(Path socket) throws IOException {
-    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    return open(UnixDomainSocketAddress.of(socket));
+  }
+
+  /** Connects to a Unix socket or over TCP, and sends nothing yet. */
+  public static FrameStreamSender open(SocketAddress address) throws IOException {
+    return connect(null, address);
+  }
+
+  /** Connects over TCP from the local address {@code from}, and sends nothing yet. */
+  public static FrameStreamSender openFrom(InetAddress from, InetSocketAddress address)
+      throws IOException {
+    return connect(new InetSocketAddress(from, 0), address);
+  }
+
+  private static FrameStreamSender connect(InetSocketAddress local, SocketAddress address)
+      throws IOException {
+    SocketChannel ch =
+        address instanceof UnixDomainSocketAddress
+            ? SocketChannel.open(StandardProtocolFamily.UNIX)
+            : SocketChannel.open();
     try {
-      ch.connect(UnixDomainSocketAddress.of(socket));
+      if (local != null) {
+        ch.bind(local);
+      }
+      ch.connect(address);
       return new FrameStreamSender(ch);
     } catch (IOException | RuntimeException e) {
       ch.close();
@@ -52,7 +77,12 @@ public final class FrameStreamSender implements AutoCloseable {
 
   /** Opens a connection and completes the bidirectional handshake for dnstap. */
   public static FrameStreamSender streaming(Path socket) throws IOException {
-    FrameStreamSender c = open(socket);
+    return streaming(UnixDomainSocketAddress.of(socket));
+  }
+
+  /** As {@link #streaming(Path)}, to a Unix socket or over TCP. */
+  public static FrameStreamSender streaming(SocketAddress address) throws IOException {
+    FrameStreamSender c = open(address);
     try {
       c.handshake();
       return c;
@@ -64,7 +94,12 @@ public final class FrameStreamSender implements AutoCloseable {
 
   /** One whole session: handshake, {@code payloads} as data frames, STOP, FINISH, close. */
   public static void sendSession(Path socket, List<byte[]> payloads) throws IOException {
-    try (FrameStreamSender c = streaming(socket)) {
+    sendSession(UnixDomainSocketAddress.of(socket), payloads);
+  }
+
+  /** As {@link #sendSession(Path, List)}, to a Unix socket or over TCP. */
+  public static void sendSession(SocketAddress address, List<byte[]> payloads) throws IOException {
+    try (FrameStreamSender c = streaming(address)) {
       c.send(payloads);
       c.stop();
     }

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * A strict RFC 8259 parser for the tests, so that every build checks that dnstap-dump's JSON lines
  * are JSON without a JSON library in the project. Objects become {@link LinkedHashMap}s (duplicate
- * keys rejected), arrays lists, numbers {@link Long} (integers are all the dump writes).
+ * keys rejected), arrays lists, integers {@link Long} (all the dump writes), other numbers {@link
+ * Double}.
  */
 public final class MiniJson {
   private final String s;
@@ -31,7 +32,7 @@ public final class MiniJson {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(String json) {
+  public static Map<String, Object> object(String json) {
     Object value = parse(json);
     if (!(value instanceof Map)) {
       throw new IllegalArgumentException("not a JSON object: " + json);
@@ -154,10 +155,13 @@ public final class MiniJson {
       i++;
     }
     String n = s.substring(start, i);
-    if (!n.matches("-?(0|[1-9][0-9]*)")) {
-      throw error("not an integer: '" + n + "'");
+    if (n.matches("-?(0|[1-9][0-9]*)")) {
+      return Long.parseLong(n);
     }
-    return Long.parseLong(n);
+    if (!n.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
+      throw error("not a number: '" + n + "'");
+    }
+    return Double.parseDouble(n);
   }
 
   private Object literal(String word, Object value) {

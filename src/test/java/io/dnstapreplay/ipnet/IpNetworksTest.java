@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.replay;
+package io.dnstapreplay.ipnet;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class IgnoredNetworksTest {
+class IpNetworksTest {
   private static final HexFormat HEX = HexFormat.of();
 
   @Test
   void ipv4NetworkBoundaries() {
-    IgnoredNetworks nets = IgnoredNetworks.parse(List.of("192.0.2.0/24"));
+    IpNetworks nets = IpNetworks.parse(List.of("192.0.2.0/24"));
     assertTrue(nets.contains(ip("c0000200")));
     assertTrue(nets.contains(ip("c00002ff")));
     assertFalse(nets.contains(ip("c00001ff")));
@@ -25,7 +27,7 @@ class IgnoredNetworksTest {
 
   @Test
   void ipv6NetworkBoundaries() {
-    IgnoredNetworks nets = IgnoredNetworks.parse(List.of("2001:db8::/32"));
+    IpNetworks nets = IpNetworks.parse(List.of("2001:db8::/32"));
     assertTrue(nets.contains(ip("20010db8000000000000000000000000")));
     assertTrue(nets.contains(ip("20010db8ffffffffffffffffffffffff")));
     assertFalse(nets.contains(ip("20010db7ffffffffffffffffffffffff")));
@@ -35,7 +37,7 @@ class IgnoredNetworksTest {
 
   @Test
   void hostRoutes() {
-    IgnoredNetworks nets = IgnoredNetworks.parse(List.of("198.51.100.7/32", "2001:db8::53/128"));
+    IpNetworks nets = IpNetworks.parse(List.of("198.51.100.7/32", "2001:db8::53/128"));
     assertTrue(nets.contains(ip("c6336407")));
     assertFalse(nets.contains(ip("c6336406")));
     assertTrue(nets.contains(ip("20010db8000000000000000000000053")));
@@ -44,11 +46,11 @@ class IgnoredNetworksTest {
 
   @Test
   void aDefaultRouteCoversOnlyItsOwnFamily() {
-    IgnoredNetworks ipv4 = IgnoredNetworks.parse(List.of("0.0.0.0/0"));
+    IpNetworks ipv4 = IpNetworks.parse(List.of("0.0.0.0/0"));
     assertTrue(ipv4.contains(ip("ffffffff")));
     assertFalse(ipv4.contains(ip("00000000000000000000000000000000")));
 
-    IgnoredNetworks ipv6 = IgnoredNetworks.parse(List.of("::/0"));
+    IpNetworks ipv6 = IpNetworks.parse(List.of("::/0"));
     assertTrue(ipv6.contains(ip("ffffffffffffffffffffffffffffffff")));
     assertFalse(ipv6.contains(ip("00000000")));
   }
@@ -56,23 +58,22 @@ class IgnoredNetworksTest {
   @Test
   void anIpv4MappedAddressIsIpv6() {
     byte[] mapped = ip("00000000000000000000ffffc0000201"); // ::ffff:192.0.2.1
-    assertFalse(IgnoredNetworks.parse(List.of("192.0.2.0/24")).contains(mapped));
-    assertTrue(IgnoredNetworks.parse(List.of("::ffff:192.0.2.0/120")).contains(mapped));
-    assertTrue(IgnoredNetworks.parse(List.of("::ffff:0:0/96")).contains(mapped));
-    assertFalse(IgnoredNetworks.parse(List.of("::ffff:0:0/96")).contains(ip("c0000201")));
+    assertFalse(IpNetworks.parse(List.of("192.0.2.0/24")).contains(mapped));
+    assertTrue(IpNetworks.parse(List.of("::ffff:192.0.2.0/120")).contains(mapped));
+    assertTrue(IpNetworks.parse(List.of("::ffff:0:0/96")).contains(mapped));
+    assertFalse(IpNetworks.parse(List.of("::ffff:0:0/96")).contains(ip("c0000201")));
   }
 
   @Test
   void anIpv4CompatibleNetworkKeepsItsBytes() {
-    IgnoredNetworks nets = IgnoredNetworks.parse(List.of("::192.0.2.0/120"));
+    IpNetworks nets = IpNetworks.parse(List.of("::192.0.2.0/120"));
     assertTrue(nets.contains(ip("000000000000000000000000c0000201")));
     assertFalse(nets.contains(ip("00000000000000000000ffffc0000201")));
   }
 
   @Test
   void anyOfSeveralNetworksMatches() {
-    IgnoredNetworks nets =
-        IgnoredNetworks.parse(List.of("192.0.2.0/24", "2001:db8::/32", "10.0.0.0/8"));
+    IpNetworks nets = IpNetworks.parse(List.of("192.0.2.0/24", "2001:db8::/32", "10.0.0.0/8"));
     assertTrue(nets.contains(ip("0a010203")));
     assertTrue(nets.contains(ip("c0000201")));
     assertTrue(nets.contains(ip("20010db8000000000000000000000001")));
@@ -81,16 +82,16 @@ class IgnoredNetworksTest {
 
   @Test
   void noNetworksContainNothing() {
-    assertTrue(IgnoredNetworks.none().isEmpty());
-    assertTrue(IgnoredNetworks.parse(List.of()).isEmpty());
-    assertFalse(IgnoredNetworks.none().contains(ip("c0000201")));
+    assertTrue(IpNetworks.none().isEmpty());
+    assertTrue(IpNetworks.parse(List.of()).isEmpty());
+    assertFalse(IpNetworks.none().contains(ip("c0000201")));
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 3, 5, 15, 17})
   void rejectsAddressesOfAnotherLength(int length) {
     assertThrows(
-        IllegalArgumentException.class, () -> IgnoredNetworks.none().contains(new byte[length]));
+        IllegalArgumentException.class, () -> IpNetworks.none().contains(new byte[length]));
   }
 
   @ParameterizedTest
@@ -123,8 +124,7 @@ class IgnoredNetworksTest {
   void rejectsWhatIsNotANetworkNamingIt(String cidr) {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> IgnoredNetworks.parse(List.of("10.0.0.0/8", cidr)));
+            IllegalArgumentException.class, () -> IpNetworks.parse(List.of("10.0.0.0/8", cidr)));
     assertTrue(e.getMessage().contains("'" + cidr + "'"), e.getMessage());
   }
 
@@ -132,8 +132,19 @@ class IgnoredNetworksTest {
   void explainsHostBits() {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> IgnoredNetworks.parse(List.of("192.0.2.1/24")));
+            IllegalArgumentException.class, () -> IpNetworks.parse(List.of("192.0.2.1/24")));
     assertTrue(e.getMessage().contains("host bits"), e.getMessage());
+  }
+
+  @Test
+  void aPeerOfADualStackListenerMatchesAsIpv4() throws Exception {
+    IpNetworks loopback = IpNetworks.parse(List.of("127.0.0.0/8", "::1/128"));
+    byte[] mapped = ip("00000000000000000000ffff7f000002"); // ::ffff:127.0.0.2
+    assertTrue(loopback.containsPeer(Inet6Address.getByAddress(null, mapped, -1)));
+    assertTrue(loopback.containsPeer(InetAddress.getByName("127.0.0.2")));
+    assertTrue(loopback.containsPeer(InetAddress.getByName("::1")));
+    assertFalse(loopback.containsPeer(InetAddress.getByName("192.0.2.1")));
+    assertFalse(loopback.containsPeer(InetAddress.getByName("::2")));
   }
 
   private static byte[] ip(String hex) {

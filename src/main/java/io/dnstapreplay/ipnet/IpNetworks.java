@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.dnstapreplay.replay;
+package io.dnstapreplay.ipnet;
 
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
@@ -10,10 +10,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code --ignore-query-net} networks: payloads from clients inside them are not replayed.
+ * A set of IP networks given on the command line: {@code --ignore-query-net} (clients whose queries
+ * are not replayed) and {@code --tcp-allow} (senders that may connect), with one parser so both
+ * options take exactly the same notation.
  *
  * <p>Parsing is as strict as the original's: a prefix length is required and host bits must be
  * zero, so a typo such as {@code 192.0.2.1/24} is refused instead of silently widened. An address
@@ -22,20 +25,22 @@ import java.util.List;
  * network. Netty's string constructor of {@link IpSubnetFilterRule} is avoided because it would
  * resolve a host name.
  */
-public final class IgnoredNetworks {
-  private static final IgnoredNetworks NONE = new IgnoredNetworks(List.of());
+public final class IpNetworks {
+  private static final IpNetworks NONE = new IpNetworks(List.of(), List.of());
   private static final int MAX_PREFIX_DIGITS = 3;
   private static final int IPV4_LENGTH = 4;
   private static final int IPV6_LENGTH = 16;
   private static final int NO_SCOPE = -1;
 
   private final List<IpSubnetFilterRule> rules;
+  private final List<String> cidrs;
 
-  private IgnoredNetworks(List<IpSubnetFilterRule> rules) {
+  private IpNetworks(List<IpSubnetFilterRule> rules, List<String> cidrs) {
     this.rules = rules;
+    this.cidrs = cidrs;
   }
 
-  public static IgnoredNetworks none() {
+  public static IpNetworks none() {
     return NONE;
   }
 
@@ -44,16 +49,22 @@ public final class IgnoredNetworks {
    *
    * @throws IllegalArgumentException naming the first entry that is not such a network
    */
-  public static IgnoredNetworks parse(List<String> cidrs) {
+  public static IpNetworks parse(List<String> cidrs) {
     List<IpSubnetFilterRule> rules = new ArrayList<>(cidrs.size());
     for (String cidr : cidrs) {
       rules.add(parseOne(cidr));
     }
-    return new IgnoredNetworks(List.copyOf(rules));
+    return new IpNetworks(List.copyOf(rules), List.copyOf(cidrs));
   }
 
   public boolean isEmpty() {
     return rules.isEmpty();
+  }
+
+  /** The networks as they were written, comma-separated, for log lines. */
+  @Override
+  public String toString() {
+    return String.join(", ", cidrs);
   }
 
   /**
@@ -75,6 +86,28 @@ public final class IgnoredNetworks {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a socket peer is inside any of the networks. Unlike a dnstap address, a peer's
+   * IPv4-mapped address is its IPv4 address: an IPv4 sender on a dual-stack listener is an IPv4
+   * sender.
+   */
+  public boolean containsPeer(InetAddress peer) {
+    byte[] address = peer.getAddress();
+    if (address.length == IPV6_LENGTH && isIpv4Mapped(address)) {
+      address = Arrays.copyOfRange(address, IPV6_LENGTH - IPV4_LENGTH, IPV6_LENGTH);
+    }
+    return contains(address);
+  }
+
+  private static boolean isIpv4Mapped(byte[] address) {
+    for (int i = 0; i < 10; i++) {
+      if (address[i] != 0) {
+        return false;
+      }
+    }
+    return address[10] == (byte) 0xFF && address[11] == (byte) 0xFF;
   }
 
   private static IpSubnetFilterRule parseOne(String cidr) {

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.collector;
+
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.DnstapProto.Message;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pacer decides when each message of a capture is due, to replay it at {@code speed} times the pace
+ * it was logged at ({@code --speed}). Pure: the caller waits and sends. Not thread-safe.
+ *
+ * <p>A message's time is its {@code query_time}, else its {@code response_time}. DNS servers log
+ * from several threads, so a capture is only roughly in time order (Knot's by tens of
+ * milliseconds): messages are held back until {@link #WINDOW_NANOS} of capture time, or {@link
+ * #MAX_HELD} messages, follow them, and released in time order. The first message released is due
+ * at 0, each other at its time since that one divided by the speed, so the replay lasts as long as
+ * the capture did (divided by the speed). A message without a time takes the latest time seen
+ * before it, so it keeps its place; one that comes before any time is due at once.
+ */
+final class Pacer {
+  /** How far out of order a capture may be; a later message is released in file order. */
+  static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** Bounds the memory the window takes in a busy capture. */
+  static final int MAX_HELD = 10_000;
+
+  private static final long NO_TIME = Long.MIN_VALUE;
+  private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
+
+  /**
+   * A message, the length of the frame it came in, and when it is due, in nanoseconds since the
+   * first one was released.
+   */
+  record Release(Dnstap message, int frameLength, long dueNanos) {}
+
+  private record Held(Dnstap message, int frameLength, long timeNanos, long sequence) {}
+
+  private final double speed;
+  private final PriorityQueue<Held> held =
+      new PriorityQueue<>(
+          Comparator.comparingLong(Held::timeNanos).thenComparingLong(Held::sequence));
+  private long sequence;
+  private long latest = NO_TIME;
+  private long first = NO_TIME;
+
+  /**
+   * @param speed how many times faster than it was logged: 1 is real time, 10 ten times faster
+   */
+  Pacer(double speed) {
+    if (!(speed > 0) || Double.isInfinite(speed)) {
+      throw new IllegalArgumentException("speed must be a positive number: " + speed);
+    }
+    this.speed = speed;
+  }
+
+  void add(Dnstap message, int frameLength) {
+    long t = timeNanos(message);
+    if (t == NO_TIME) {
+      t = latest;
+    } else {
+      latest = Math.max(latest, t);
+    }
+    held.add(new Held(message, frameLength, t, sequence++));
+  }
+
+  /**
+   * Returns the next message to send, or null when none may go yet.
+   *
+   * @param all release every held message: the capture has ended
+   */
+  Release poll(boolean all) {
+    Held h = held.peek();
+    if (h == null
+        || !(all
+            || held.size() > MAX_HELD
+            || h.timeNanos() == NO_TIME
+            || latest - h.timeNanos() >= WINDOW_NANOS)) {
+      return null;
+    }
+    held.poll();
+    if (h.timeNanos() == NO_TIME) {
+      return new Release(h.message(), h.frameLength(), 0);
+    }
+    if (first == NO_TIME) {
+      first = h.timeNanos();
+    }
+    return new Release(
+        h.message(), h.frameLength(), (long) (Math.max(0, h.timeNanos() - first) / speed));
+  }
+
+  /** Messages added and not yet released. */
+  int held() {
+    return held.size();
+  }
+
+  /** The message's time in nanoseconds since the epoch, or {@link #NO_TIME}. */
+  static long timeNanos(Dnstap d) {
+    if (!d.hasMessage()) {
+      return NO_TIME;
+    }
+    Message m = d.getMessage();
+    if (m.hasQueryTimeSec()) {
+      return nanos(m.getQueryTimeSec(), m.getQueryTimeNsec());
+    }
+    if (m.hasResponseTimeSec()) {
+      return nanos(m.getResponseTimeSec(), m.getResponseTimeNsec());
+    }
+    return NO_TIME;
+  }
+
+  private static long nanos(long seconds, int nanos) {
+    if (seconds < 0 || seconds > MAX_SECONDS) {
+      return NO_TIME; // beyond the year 2262: not a time a server logged
+    }
+    return seconds * 1_000_000_000L + Integer.toUnsignedLong(nanos);
+  }
+}
