@@ -3,6 +3,7 @@ package io.dnstapreplay.collector;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.fault.RateLimitedLog;
 import io.dnstapreplay.metrics.Metrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * DnstapDecoder turns each data frame into a {@link Dnstap} message, so that no {@code ByteBuf}
  * leaves the event loop. A frame that is not valid protobuf is counted, logged with a short hex
- * prefix, and skipped: one bad payload must not cost the sender its connection or its other frames.
+ * prefix (at most one a {@link RateLimitedLog#INTERVAL}: a sender can send a million), and skipped:
+ * one bad payload must not cost the sender its connection or its other frames.
  *
  * <p>Ownership: the data frame is released by {@link MessageToMessageDecoder} after decoding.
  */
@@ -28,6 +30,7 @@ public final class DnstapDecoder extends MessageToMessageDecoder<ByteBuf> {
   static final int LOGGED_PREFIX_BYTES = 32;
 
   private final Metrics metrics;
+  private final RateLimitedLog warnings = new RateLimitedLog(log);
 
   public DnstapDecoder(Metrics metrics) {
     super(ByteBuf.class);
@@ -41,7 +44,8 @@ public final class DnstapDecoder extends MessageToMessageDecoder<ByteBuf> {
     } catch (InvalidProtocolBufferException e) {
       metrics.dnstapDecodeErrors.increment();
       int n = Math.min(frame.readableBytes(), LOGGED_PREFIX_BYTES);
-      log.warn(
+      warnings.warn(
+          "data frames that are not dnstap",
           "{}: skipping data frame of {} bytes that is not a dnstap message ({}): {}{}",
           Peers.describe(ctx.channel()),
           frame.readableBytes(),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.collector;
 
+import io.dnstapreplay.fault.RateLimitedLog;
 import io.dnstapreplay.framestream.ControlFrame;
 import io.dnstapreplay.framestream.ControlType;
 import io.dnstapreplay.framestream.FrameStreamException;
@@ -25,14 +26,18 @@ import org.slf4j.LoggerFactory;
  * connection is closed.
  *
  * <p>It sits behind {@code FrameStreamDecoder} because the reply is a protocol decision, not
- * framing. Any violation closes this connection only, with one log line naming the peer and the
- * reason, and one {@link ConnectionError} count.
+ * framing. Any violation closes this connection only, with one {@link ConnectionError} count and a
+ * log line naming the peer and the reason (at most one per reason a {@link
+ * RateLimitedLog#INTERVAL}, as anyone allowed on the socket could provoke millions).
  *
  * <p>Ownership: data frames arrive as {@code ByteBuf}s owned by this handler; in the data phase
  * they are passed on (the next handler releases them), otherwise they are released here.
  */
 public final class ReceiverHandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ReceiverHandshakeHandler.class);
+
+  /** Shared by every connection: a flood of bad connections is one flood. */
+  private static final RateLimitedLog closings = new RateLimitedLog(log);
 
   /** A sender that has not sent START within this time holds a connection for nothing. */
   public static final long HANDSHAKE_TIMEOUT_SECONDS = 30;
@@ -175,10 +180,12 @@ public final class ReceiverHandshakeHandler extends ChannelInboundHandlerAdapter
     state = State.DONE;
     cancelTimeout();
     metrics.connectionError(reason);
-    log.warn(
+    String name = reason.name().toLowerCase(java.util.Locale.ROOT);
+    closings.warn(
+        "connections closed for " + name,
         "{}: closing Frame Streams connection: {} ({})",
         Peers.describe(ctx.channel()),
-        reason.name().toLowerCase(java.util.Locale.ROOT),
+        name,
         detail);
     ctx.close();
   }

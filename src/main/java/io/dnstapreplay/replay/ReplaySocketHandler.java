@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.replay;
 
+import io.dnstapreplay.fault.RateLimitedLog;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger log = LoggerFactory.getLogger(ReplaySocketHandler.class);
-  private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** Shared by every socket: a target that refuses is one problem, not one per socket. */
+  private static final RateLimitedLog warnings = new RateLimitedLog(log);
 
   /** Timed-out keys remembered per socket to recognise late responses. */
   static final int REMEMBERED_TIMEOUTS = 4096;
@@ -42,7 +45,6 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   private ReplaySocketHandler next = this;
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> sweeper;
-  private long lastWarnNanos = Long.MIN_VALUE;
 
   ReplaySocketHandler(
       ReplayConfig config, ReplayOutcomes outcomes, InFlightLimit permits, int ringSize) {
@@ -148,7 +150,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   private void onSendFailure(ReplayQuery q, Throwable cause) {
     InFlightTable.Completed<ReplayQuery> c = table.complete(q.key);
     if (c != null && c.value() == q) {
-      warn("cannot send a query to the target: {}", cause.toString());
+      warnings.warn("failed sends", "cannot send a query to the target: {}", cause.toString());
       fail(q);
       sendHeld(c.key());
     }
@@ -160,13 +162,14 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
       // The target's port is closed: nothing in flight here will be answered, so fail it now
       // rather than after the timeout. A target that comes back is used by the next query.
       List<InFlightTable.Completed<ReplayQuery>> all = table.removeAll();
-      warn("target port unreachable; {} queries in flight failed", all.size());
+      warnings.warn(
+          "refused queries", "target port unreachable; {} queries in flight failed", all.size());
       all.forEach(c -> fail(c.value()));
       for (InFlightTable.Completed<ReplayQuery> c : all) {
         sendHeld(c.key());
       }
     } else {
-      warn("UDP socket error: {}", cause.toString());
+      warnings.warn("UDP socket errors", "UDP socket error: {}", cause.toString());
     }
   }
 
@@ -206,14 +209,6 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     if (h != null) {
       send(h);
       ctx.flush();
-    }
-  }
-
-  private void warn(String format, Object arg) {
-    long now = now();
-    if (lastWarnNanos == Long.MIN_VALUE || now - lastWarnNanos >= WARN_INTERVAL_NANOS) {
-      lastWarnNanos = now;
-      log.warn(format, arg);
     }
   }
 

@@ -15,10 +15,6 @@ import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,8 +22,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +37,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReplayProcessTest {
   private static final Duration START_LIMIT = Duration.ofSeconds(30);
   private static final Duration STOP_LIMIT = Duration.ofSeconds(15);
-  private static final Pattern HTTP_LINE =
-      Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
   private static final String LIFECYCLE = " INFO dnstap-replay - ";
 
   @TempDir Path dir;
@@ -92,19 +84,11 @@ class ReplayProcessTest {
   }
 
   private static int httpPort(DaemonProcess p) throws Exception {
-    Matcher m = HTTP_LINE.matcher(p.awaitLine(l -> HTTP_LINE.matcher(l).find(), START_LIMIT));
-    assertTrue(m.find());
-    return Integer.parseInt(m.group(1));
+    return p.awaitHttpPort(START_LIMIT);
   }
 
   private static Scrape scrape(int port) throws Exception {
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode());
-    return new Scrape(r.body());
+    return DaemonProcess.scrape(port);
   }
 
   /** Runs a start that must fail, and returns its stderr. */
@@ -127,7 +111,7 @@ class ReplayProcessTest {
     assertEquals(3, lines.size(), String.join("\n", lines));
     assertTrue(
         lines.get(0).contains(LIFECYCLE + "replaying to udp:" + targetAddress()), lines.get(0));
-    assertTrue(HTTP_LINE.matcher(lines.get(1)).find(), lines.get(1));
+    assertTrue(DaemonProcess.isHttpLine(lines.get(1)), lines.get(1));
     assertTrue(lines.get(2).endsWith("unix:" + socket), lines.get(2));
     assertTrue(
         Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS) instanceof Integer);

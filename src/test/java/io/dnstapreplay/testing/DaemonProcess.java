@@ -2,6 +2,10 @@
 package io.dnstapreplay.testing;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * DaemonProcess runs {@code dnstap-replay} as a child process of the test JVM, with the same JVM
@@ -22,6 +28,9 @@ public final class DaemonProcess implements AutoCloseable {
   /** Child JVMs only need to start quickly. */
   private static final List<String> JVM_OPTIONS =
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
+
+  private static final Pattern HTTP_LINE =
+      Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
 
   private final Process process;
   private final Path stdout;
@@ -115,6 +124,33 @@ public final class DaemonProcess implements AutoCloseable {
         },
         limit,
         () -> "no such line; stderr:\n" + stderrText());
+  }
+
+  /** Waits for the start-up line naming the HTTP address (on 127.0.0.1) and returns its port. */
+  public int awaitHttpPort(Duration limit) throws Exception {
+    Matcher m = HTTP_LINE.matcher(awaitLine(l -> HTTP_LINE.matcher(l).find(), limit));
+    if (!m.find()) {
+      throw new AssertionError("no HTTP port");
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Whether {@code line} is the start-up line of an HTTP address on 127.0.0.1. */
+  public static boolean isHttpLine(String line) {
+    return HTTP_LINE.matcher(line).find();
+  }
+
+  /** GETs {@code /metrics} of the daemon whose HTTP server is on {@code port} of 127.0.0.1. */
+  public static Scrape scrape(int port) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("/metrics answered " + r.statusCode() + ": " + r.body());
+    }
+    return new Scrape(r.body());
   }
 
   /** Waits for the exit and returns its status; fails (and kills it) after {@code limit}. */
