@@ -335,6 +335,9 @@ final class ReplayCommandOptions {
     if (unix == null && tcp == null) {
       throw usage("nothing to listen on: give --unix PATH, --tcp IP:PORT or both");
     }
+    if (unix != null && unix.toString().isEmpty()) {
+      throw usage("--unix must not be empty: give the path of the socket to create");
+    }
     if (unix == null && given("--unix-mode")) {
       throw usage("--unix-mode applies only with --unix");
     }

@@ -6,9 +6,12 @@ import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * SocketPath makes a Unix socket path ready for binding without ever deleting something that is not
@@ -28,8 +31,11 @@ public final class SocketPath {
    */
   public static void prepare(Path path) throws IOException {
     Path parent = path.toAbsolutePath().getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new IOException("directory " + parent + " of --unix " + path + " does not exist");
+    if (parent == null) {
+      throw new IOException("--unix " + path + " is not a path a socket can have");
+    }
+    if (!Files.isDirectory(parent)) {
+      throw new IOException(parentProblem(path, parent));
     }
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;
@@ -42,6 +48,28 @@ public final class SocketPath {
       throw new IOException("--unix " + path + " is in use by another listening process");
     }
     Files.delete(path);
+  }
+
+  /**
+   * Why the directory of {@code path} cannot hold it, named after the nearest ancestor that exists:
+   * "does not exist" would send an operator looking for a directory that is there as a file.
+   */
+  private static String parentProblem(Path path, Path parent) {
+    for (Path p = parent; p != null; p = p.getParent()) {
+      try {
+        if (!Files.readAttributes(p, BasicFileAttributes.class).isDirectory()) {
+          return p + " in --unix " + path + " is not a directory";
+        }
+        break;
+      } catch (AccessDeniedException e) {
+        return "cannot reach the directory of --unix " + path + ": permission denied on " + p;
+      } catch (FileSystemException e) {
+        // missing, or below a file ("Not a directory"): the ancestor tells which
+      } catch (IOException e) {
+        return "cannot reach the directory of --unix " + path + ": " + e.getMessage();
+      }
+    }
+    return "directory " + parent + " of --unix " + path + " does not exist";
   }
 
   static boolean isSocket(Path path) throws IOException {

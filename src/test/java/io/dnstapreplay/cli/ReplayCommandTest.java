@@ -87,6 +87,17 @@ class ReplayCommandTest {
     assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 
+  /** An empty path would be the working directory, "not a socket": say what is wrong instead. */
+  @Test
+  void emptyUnixPathIsOneLineAndExitTwo() {
+    Result r = run("--dns", "127.0.0.1:53", "--http", "127.0.0.1:8053", "--unix", "");
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(
+        "dnstap-replay: --unix must not be empty: give the path of the socket to create"
+            + " (see --help)",
+        r.err().strip());
+  }
+
   @Test
   void tcpBesideOrInsteadOfUnixWithLoopbackAllowedByDefault() throws Exception {
     Result r = run(with("--tcp", "127.0.0.1:6000"));

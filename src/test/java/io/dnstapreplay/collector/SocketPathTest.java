@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -14,6 +15,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,5 +92,29 @@ class SocketPathTest {
     IOException e = assertThrows(IOException.class, () -> SocketPath.prepare(missing));
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     assertFalse(Files.exists(missing.getParent()));
+  }
+
+  @Test
+  void regularFileWhereTheDirectoryShouldBeIsNamed() throws IOException {
+    Path file = Files.writeString(dir.resolve("a-file"), "precious");
+    for (Path p : List.of(file.resolve("replay.sock"), file.resolve("sub/deeper/replay.sock"))) {
+      IOException e = assertThrows(IOException.class, () -> SocketPath.prepare(p));
+      assertEquals(file + " in --unix " + p + " is not a directory", e.getMessage());
+    }
+    assertEquals("precious", Files.readString(file));
+  }
+
+  @Test
+  void unreachableDirectoryIsNamed() throws IOException {
+    assumeFalse("root".equals(System.getProperty("user.name")), "root reaches anything");
+    Path locked = Files.createDirectory(dir.resolve("locked"));
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    try {
+      Path p = locked.resolve("sub/replay.sock");
+      IOException e = assertThrows(IOException.class, () -> SocketPath.prepare(p));
+      assertTrue(e.getMessage().contains("permission denied on " + locked), e.getMessage());
+    } finally {
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+    }
   }
 }
