@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.NetUtil;
@@ -32,6 +33,13 @@ public final class ReplayEngine implements AutoCloseable {
 
   /** Received datagrams are read whole: the largest UDP payload. */
   static final int MAX_DATAGRAM = 65535;
+
+  /**
+   * Datagrams read per system call, at most. Above 1, epoll reads with recvmmsg, which delivers an
+   * empty datagram as one; its single-datagram read on a connected socket takes 0 bytes for
+   * "nothing to read", so an empty response would vanish uncounted.
+   */
+  static final int DATAGRAMS_PER_READ = 2;
 
   /** Socket buffers large enough to absorb bursts of thousands of responses. */
   static final int SOCKET_BUFFER_BYTES = 4 << 20;
@@ -84,10 +92,15 @@ public final class ReplayEngine implements AutoCloseable {
                 .channel(
                     Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(
+                    ChannelOption.RCVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(DATAGRAMS_PER_READ * MAX_DATAGRAM))
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .handler(h);
+        if (Epoll.isAvailable()) {
+          b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+        }
         if (config.dscp() != null) {
           b.option(ChannelOption.IP_TOS, config.dscp() << 2);
         }

@@ -99,6 +99,26 @@ class TargetResponseTest {
     assertEquals(KnotCapture.UDP, m.result(COMPARISONS, "matched"));
   }
 
+  /** A 0-byte datagram is a response too: counted, never silently lost. */
+  @Test
+  void emptyResponsesMatchNothing() throws Exception {
+    assertEveryResponseUnknown(replay((q, reply) -> reply.send(new byte[0])));
+  }
+
+  /** Nor does it hide the datagrams queued behind it. */
+  @Test
+  void emptyResponsesFollowedByTheRealOneAreCountedAndTheRealOneMatched() throws Exception {
+    Scrape m =
+        replay(
+            (q, reply) -> {
+              reply.send(new byte[0]);
+              reply.send(new byte[0]);
+              reply.send(logged(q));
+            });
+    assertEquals(2 * KnotCapture.UDP, unmatched(m, "unknown"));
+    assertEquals(KnotCapture.UDP, m.result(COMPARISONS, "matched"));
+  }
+
   /** The daemon's UDP sockets are connected: the kernel drops datagrams from any other source. */
   @Test
   void responsesFromAnotherPortNeverReachTheDaemon() throws Exception {
