@@ -54,6 +54,12 @@ final class ReplayCommandOptions {
   /** Frame Streams has no authentication: by default only this host may send over TCP. */
   static final List<String> DEFAULT_TCP_ALLOW = List.of("127.0.0.0/8", "::1/128");
 
+  /**
+   * Each failure buffer may fill an eighth of the heap by default: both full leave three quarters
+   * for everything else, whatever {@code -Xmx} is.
+   */
+  static final int HEAP_SHARE_PER_BUFFER = 8;
+
   private CommandLine commandLine;
 
   @Option(
@@ -167,6 +173,23 @@ final class ReplayCommandOptions {
   int timeoutCapacity;
 
   @Option(
+      names = "--channel-error-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      description =
+          "Bytes of records the /errors buffer holds, e.g. 64M (default: an eighth of the JVM's"
+              + " maximum heap, 32M with -Xmx256m).")
+  Long errorBytes;
+
+  @Option(
+      names = "--channel-timeout-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      description =
+          "Bytes of records the /timeouts buffer holds (default: an eighth of the maximum heap).")
+  Long timeoutBytes;
+
+  @Option(
       names = "--num-sockets",
       paramLabel = "N",
       defaultValue = "10",
@@ -278,6 +301,11 @@ final class ReplayCommandOptions {
     positive("--channel-capacity", channelCapacity);
     positive("--channel-error-capacity", errorCapacity);
     positive("--channel-timeout-capacity", timeoutCapacity);
+    long heapShare = Runtime.getRuntime().maxMemory() / HEAP_SHARE_PER_BUFFER;
+    long errorBufferBytes = errorBytes != null ? errorBytes : heapShare;
+    long timeoutBufferBytes = timeoutBytes != null ? timeoutBytes : heapShare;
+    positive("--channel-error-bytes", errorBufferBytes);
+    positive("--channel-timeout-bytes", timeoutBufferBytes);
     positive("--num-sockets", numSockets);
     positive("--max-in-flight", maxInFlight);
     positive("--timeout", timeoutMillis);
@@ -318,6 +346,8 @@ final class ReplayCommandOptions {
         channelCapacity,
         errorCapacity,
         timeoutCapacity,
+        errorBufferBytes,
+        timeoutBufferBytes,
         List.copyOf(matchStatusFiles),
         Duration.ofMillis(matchStatusDelayMillis),
         replay);

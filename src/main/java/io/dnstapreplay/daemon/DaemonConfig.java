@@ -23,6 +23,8 @@ public record DaemonConfig(
     int channelCapacity,
     int errorCapacity,
     int timeoutCapacity,
+    long errorBytes,
+    long timeoutBytes,
     List<Path> matchStatusFiles,
     Duration matchStatusDelay,
     ReplayConfig replay) {

@@ -99,10 +99,13 @@ public final class ReplayDaemon implements AutoCloseable {
       monitor =
           MatchStatusMonitor.start(c.matchStatusFiles(), c.matchStatusDelay(), matchSwitch::set);
     }
-    errors = new RecordBuffer(c.errorCapacity());
-    timeouts = new RecordBuffer(c.timeoutCapacity());
+    errors = new RecordBuffer(c.errorCapacity(), c.errorBytes());
+    timeouts = new RecordBuffer(c.timeoutCapacity(), c.timeoutBytes());
     metrics.gauge("errors_buffered", "Records waiting in the /errors buffer", errors::size);
     metrics.gauge("timeouts_buffered", "Records waiting in the /timeouts buffer", timeouts::size);
+    metrics.gauge("errors_buffered_bytes", "Bytes of the /errors buffer's records", errors::bytes);
+    metrics.gauge(
+        "timeouts_buffered_bytes", "Bytes of the /timeouts buffer's records", timeouts::bytes);
     queue = new PayloadQueue<>(c.channelCapacity());
     metrics.gauge("queue_depth", "Payloads waiting for the replay stage", queue::size);
     metrics.gauge(

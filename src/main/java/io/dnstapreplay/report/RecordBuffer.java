@@ -1,32 +1,52 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.report;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingDeque;
 
 /**
- * RecordBuffer holds failure records until an operator fetches them over HTTP. It is bounded, so a
- * target that fails everything cannot exhaust memory: when full, new records are refused (and
- * counted by the caller), as in the original.
+ * RecordBuffer holds failure records until an operator fetches them over HTTP. It is bounded by
+ * records and by bytes, so a target that fails everything cannot exhaust memory: a record can hold
+ * a whole dnstap message plus a whole UDP response (over 128 KiB), so a count alone would allow
+ * gigabytes. When full, new records are refused (and counted by the caller), as in the original.
  *
  * <p>Records are taken in small batches by a draining request and put back at the front if that
  * request fails before they were written, so each record reaches exactly one reader and none is
  * lost to a client that hangs up.
  */
 public final class RecordBuffer {
-  private final LinkedBlockingDeque<byte[]> records;
+  private final int maxRecords;
+  private final long maxBytes;
+  private final ArrayDeque<byte[]> records = new ArrayDeque<>();
+  private long bytes;
 
-  public RecordBuffer(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
-    }
-    records = new LinkedBlockingDeque<>(capacity);
+  /** A buffer bounded by its number of records only. */
+  public RecordBuffer(int maxRecords) {
+    this(maxRecords, Long.MAX_VALUE);
   }
 
-  /** Adds a record unless the buffer is full; never blocks. */
-  public boolean offer(byte[] record) {
-    return records.offerLast(record);
+  public RecordBuffer(int maxRecords, long maxBytes) {
+    if (maxRecords < 1 || maxBytes < 1) {
+      throw new IllegalArgumentException(
+          "bounds must be at least 1: " + maxRecords + " records, " + maxBytes + " bytes");
+    }
+    this.maxRecords = maxRecords;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Adds a record unless it would exceed either bound; never blocks. */
+  public synchronized boolean offer(byte[] record) {
+    if (!fits(record)) {
+      return false;
+    }
+    records.addLast(record);
+    bytes += record.length;
+    return true;
+  }
+
+  private boolean fits(byte[] record) {
+    return records.size() < maxRecords && record.length <= maxBytes - bytes;
   }
 
   /** Takes up to {@code max} of the oldest records. */
@@ -39,14 +59,15 @@ public final class RecordBuffer {
    * more: records vary from a few hundred bytes to over 128 KiB, so a count alone does not bound
    * memory.
    */
-  public List<byte[]> take(int maxRecords, long maxBytes) {
+  public synchronized List<byte[]> take(int maxRecords, long maxBytes) {
     List<byte[]> out = new ArrayList<>(Math.min(maxRecords, 64));
-    long bytes = 0;
+    long taken = 0;
     byte[] r;
-    while (out.size() < maxRecords && bytes < maxBytes && (r = records.pollFirst()) != null) {
+    while (out.size() < maxRecords && taken < maxBytes && (r = records.pollFirst()) != null) {
       out.add(r);
-      bytes += r.length;
+      taken += r.length;
     }
+    bytes -= taken;
     return out;
   }
 
@@ -56,17 +77,26 @@ public final class RecordBuffer {
    *
    * @return how many records were dropped
    */
-  public int putBack(List<byte[]> taken) {
+  public synchronized int putBack(List<byte[]> taken) {
     int dropped = 0;
     for (int i = taken.size() - 1; i >= 0; i--) {
-      if (!records.offerFirst(taken.get(i))) {
+      byte[] r = taken.get(i);
+      if (fits(r)) {
+        records.addFirst(r);
+        bytes += r.length;
+      } else {
         dropped++;
       }
     }
     return dropped;
   }
 
-  public int size() {
+  public synchronized int size() {
     return records.size();
+  }
+
+  /** The bytes of the records waiting. */
+  public synchronized long bytes() {
+    return bytes;
   }
 }

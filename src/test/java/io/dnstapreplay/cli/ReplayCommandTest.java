@@ -72,6 +72,10 @@ class ReplayCommandTest {
         "--ignore-query-net|10.0.0.0|--ignore-query-net",
         "--equivalent|ttl,size|--equivalent: unknown mismatch class 'size'",
         "--unix-mode|999|is not an octal mode",
+        "--channel-error-bytes|0|--channel-error-bytes must be at least 1: 0",
+        "--channel-timeout-bytes|64X|'64X' is not a size",
+        "--channel-error-bytes|-1M|'-1M' is not a size",
+        "--channel-error-bytes|9999999999999999G|is too large",
         "--max-frame-size|0|--max-frame-size must be",
         "--max-connections|0|--max-connections must be at least 1: 0",
         "--dns|example.com:53|is not an IP address",
@@ -231,6 +235,24 @@ class ReplayCommandTest {
     assertTrue(r.config().replay().proxyTimespec());
     assertFalse(r.config().replay().proxy());
     assertTrue(run(with("--proxy-timespec", "--proxy")).err().isEmpty());
+  }
+
+  /** Both buffers full take a quarter of the heap, whatever -Xmx is. */
+  @Test
+  void bufferByteBoundsDefaultToAnEighthOfTheHeapEach() {
+    DaemonConfig c = run(REQUIRED).config();
+    long share = Runtime.getRuntime().maxMemory() / 8;
+    assertEquals(share, c.errorBytes());
+    assertEquals(share, c.timeoutBytes());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"65536,65536", "64K,65536", "64k,65536", "32M,33554432", "2G,2147483648"})
+  void bufferByteBoundsTakeSizesAsXmxDoes(String value, long bytes) {
+    Result r = run(with("--channel-error-bytes", value, "--channel-timeout-bytes", value));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(bytes, r.config().errorBytes());
+    assertEquals(bytes, r.config().timeoutBytes());
   }
 
   @Test

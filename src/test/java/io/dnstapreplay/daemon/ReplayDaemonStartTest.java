@@ -60,6 +60,8 @@ class ReplayDaemonStartTest {
         100,
         100,
         100,
+        1 << 20,
+        1 << 20,
         List.of(),
         Duration.ofSeconds(5),
         new ReplayConfig(

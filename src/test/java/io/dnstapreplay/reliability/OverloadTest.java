@@ -158,4 +158,33 @@ class OverloadTest {
           BUFFER, daemon.scrape().result("dnstap_replay_channel_timeout_rx_total", "success"));
     }
   }
+
+  /**
+   * Mismatches whose records each hold a 60 KB response fill the byte bound long before the record
+   * bound; the rest are dropped and counted as for a full buffer.
+   */
+  @Test
+  void largeRecordsStopAtTheByteBound() throws Exception {
+    int padding = 60_000;
+    int fit = 5;
+    try (DaemonRunner daemon =
+        DaemonRunner.start(
+            dir,
+            UdpResponder.echo(padding),
+            s -> {
+              s.errorBytes = (long) fit * (padding + 2_000);
+              s.errorCapacity = 100_000;
+            })) {
+      Scrape m = daemon.replay(KnotCapture.frames(), KnotCapture.FRAMES);
+      Accounting.assertQueriesBalance(m, KnotCapture.UDP);
+      assertEquals(KnotCapture.UDP, m.result(COMPARISONS, "mismatched"));
+      assertEquals(fit, m.result("dnstap_replay_channel_error_tx_total", "success"));
+      assertEquals(
+          KnotCapture.UDP - fit, m.result("dnstap_replay_channel_error_tx_total", "error"));
+      double bytes = m.result("dnstap_replay_errors_buffered_bytes", null);
+      assertTrue(bytes > fit * padding && bytes <= fit * (padding + 2_000), bytes + " bytes");
+      assertEquals(fit, daemon.drain("/errors").size());
+      assertEquals(0, daemon.scrape().result("dnstap_replay_errors_buffered_bytes", null));
+    }
+  }
 }

@@ -28,6 +28,27 @@ class RecordBufferTest {
   }
 
   @Test
+  void boundedByBytes() {
+    RecordBuffer b = new RecordBuffer(100, 250);
+    assertTrue(b.offer(new byte[100]));
+    assertTrue(b.offer(new byte[100]));
+    assertFalse(b.offer(new byte[51]), "one byte too many");
+    assertTrue(b.offer(new byte[50]), "exactly full");
+    assertEquals(250, b.bytes());
+    assertEquals(3, b.size());
+    b.take(1);
+    assertEquals(150, b.bytes());
+    assertTrue(b.offer(new byte[100]));
+  }
+
+  @Test
+  void aRecordLargerThanTheWholeBufferIsRefused() {
+    RecordBuffer b = new RecordBuffer(100, 1000);
+    assertFalse(b.offer(new byte[1001]));
+    assertEquals(0, b.size());
+  }
+
+  @Test
   void putBackRestoresOrderAheadOfNewerRecords() {
     RecordBuffer b = new RecordBuffer(4);
     b.offer(r(1));

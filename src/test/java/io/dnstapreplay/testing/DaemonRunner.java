@@ -72,6 +72,8 @@ public final class DaemonRunner implements AutoCloseable {
     public int channelCapacity = 10_000;
     public int errorCapacity = 100_000;
     public int timeoutCapacity = 100_000;
+    public long errorBytes = 64 << 20;
+    public long timeoutBytes = 64 << 20;
     public int numSockets = 10;
     public int maxInFlight = 1_000;
     public boolean fixedWindow;
@@ -140,6 +142,8 @@ public final class DaemonRunner implements AutoCloseable {
             s.channelCapacity,
             s.errorCapacity,
             s.timeoutCapacity,
+            s.errorBytes,
+            s.timeoutBytes,
             s.matchStatusFiles,
             s.matchStatusDelay,
             new ReplayConfig(
