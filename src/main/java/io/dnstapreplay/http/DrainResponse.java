@@ -5,7 +5,6 @@ import io.dnstapreplay.framestream.ControlFrame;
 import io.dnstapreplay.framestream.FrameStreamWriter;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -17,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -25,19 +25,23 @@ import java.util.function.Consumer;
  * Streams file in HTTP chunks: START, one data frame per record, STOP.
  *
  * <p>It drains what the buffer held when the request arrived, never more, so a steady flow of new
- * failures cannot make a response endless. Records are taken one chunk at a time and only after the
- * previous chunk was written, so memory stays at one chunk (about {@link #CHUNK_BYTES}) however
- * large the buffer; a chunk whose write fails is put back for the next reader, so no record is lost
- * or delivered twice.
+ * failures cannot make a response endless. Records are taken a batch at a time (about {@link
+ * #BATCH_BYTES}) and only after the previous batch was written, so memory stays at one batch
+ * however large the buffer.
+ *
+ * <p>Each record is its own HTTP chunk with its own write promise, so exactly the records whose
+ * bytes reached the socket are counted as handed out and leave the buffer; when the connection
+ * fails or is closed, the others of the batch (a record cut in the middle included) go back to the
+ * buffer for the next reader. So no record is lost or delivered twice, whatever the client does.
  */
 final class DrainResponse {
   static final String CONTENT_TYPE = "application/octet-stream";
 
-  /** Records per HTTP chunk, at most. */
-  static final int RECORDS_PER_CHUNK = 256;
+  /** Records per batch, at most. */
+  static final int RECORDS_PER_BATCH = 256;
 
-  /** A chunk ends with the record that reaches this size, so it holds at most one record more. */
-  static final int CHUNK_BYTES = 64 * 1024;
+  /** A batch ends with the record that reaches this size, so it holds at most one record more. */
+  static final int BATCH_BYTES = 64 * 1024;
 
   private final ChannelHandlerContext ctx;
   private final Routes.Drain drain;
@@ -57,7 +61,7 @@ final class DrainResponse {
   }
 
   void start() {
-    remaining = drain.buffer().size();
+    remaining = drain.buffer().waiting();
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
@@ -71,32 +75,61 @@ final class DrainResponse {
   }
 
   private void next() {
-    List<byte[]> records = drain.buffer().take(Math.min(remaining, RECORDS_PER_CHUNK), CHUNK_BYTES);
+    List<byte[]> records = drain.buffer().take(Math.min(remaining, RECORDS_PER_BATCH), BATCH_BYTES);
     if (records.isEmpty()) {
       finish();
       return;
     }
     remaining -= records.size();
-    int size = 0;
-    for (byte[] r : records) {
-      size += FrameStreamWriter.dataFrameLength(r.length);
+    Batch batch = new Batch(records);
+    for (int i = 0; i < records.size(); i++) {
+      byte[] r = records.get(i);
+      // Direct, so that the socket writes it without another copy.
+      ByteBuf frame = ctx.alloc().directBuffer(FrameStreamWriter.dataFrameLength(r.length));
+      FrameStreamWriter.writeDataFrame(frame, r);
+      int index = i;
+      ctx.write(new DefaultHttpContent(frame)).addListener(f -> batch.settle(index, f.isSuccess()));
     }
-    // A heap chunk written once and handed to the socket: pooling buys nothing here.
-    ByteBuf chunk = Unpooled.buffer(size);
-    for (byte[] r : records) {
-      FrameStreamWriter.writeDataFrame(chunk, r);
+    ctx.flush();
+  }
+
+  /**
+   * One batch's records and what became of each write. Its listeners run on the channel's event
+   * loop, one per record, in any order; the last one decides: all written, the next batch; else the
+   * unwritten go back and the connection is closed.
+   */
+  private final class Batch {
+    private final List<byte[]> records;
+    private final boolean[] written;
+    private int settled;
+
+    Batch(List<byte[]> records) {
+      this.records = records;
+      this.written = new boolean[records.size()];
     }
-    ctx.writeAndFlush(new DefaultHttpContent(chunk))
-        .addListener(
-            f -> {
-              if (f.isSuccess()) {
-                drain.delivered().increment(records.size());
-                next();
-              } else {
-                drain.buffer().putBack(records);
-                ctx.close();
-              }
-            });
+
+    void settle(int index, boolean success) {
+      if (success) {
+        written[index] = true;
+        drain.buffer().delivered(records.get(index));
+        drain.delivered().increment();
+      }
+      if (++settled < records.size()) {
+        return;
+      }
+      List<byte[]> unwritten = new ArrayList<>();
+      for (int i = 0; i < written.length; i++) {
+        if (!written[i]) {
+          unwritten.add(records.get(i));
+        }
+      }
+      if (unwritten.isEmpty()) {
+        next();
+      } else {
+        drain.buffer().putBack(unwritten);
+        ctx.close();
+      }
+    }
   }
 
   private void finish() {

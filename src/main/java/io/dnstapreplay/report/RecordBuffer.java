@@ -11,14 +11,16 @@ import java.util.List;
  * a whole dnstap message plus a whole UDP response (over 128 KiB), so a count alone would allow
  * gigabytes. When full, new records are refused (and counted by the caller), as in the original.
  *
- * <p>Records are taken in small batches by a draining request and put back at the front if that
- * request fails before they were written, so each record reaches exactly one reader and none is
- * lost to a client that hangs up.
+ * <p>A record is in the buffer until it is {@link #delivered}: one that a draining request has
+ * {@link #take taken} but not yet written is invisible to other requests yet still counts against
+ * both bounds. So a request that fails can always {@link #putBack} what it did not write, in front
+ * of newer records, and no record is lost or delivered twice. Thread-safe.
  */
 public final class RecordBuffer {
   private final int maxRecords;
   private final long maxBytes;
-  private final ArrayDeque<byte[]> records = new ArrayDeque<>();
+  private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+  private int records;
   private long bytes;
 
   /** A buffer bounded by its number of records only. */
@@ -37,16 +39,13 @@ public final class RecordBuffer {
 
   /** Adds a record unless it would exceed either bound; never blocks. */
   public synchronized boolean offer(byte[] record) {
-    if (!fits(record)) {
+    if (records >= maxRecords || record.length > maxBytes - bytes) {
       return false;
     }
-    records.addLast(record);
+    waiting.addLast(record);
+    records++;
     bytes += record.length;
     return true;
-  }
-
-  private boolean fits(byte[] record) {
-    return records.size() < maxRecords && record.length <= maxBytes - bytes;
   }
 
   /** Takes up to {@code max} of the oldest records. */
@@ -55,48 +54,49 @@ public final class RecordBuffer {
   }
 
   /**
-   * Takes the oldest records, up to {@code maxRecords} and until they hold {@code maxBytes} or
-   * more: records vary from a few hundred bytes to over 128 KiB, so a count alone does not bound
-   * memory.
+   * Takes the oldest waiting records, up to {@code maxRecords} and until they hold {@code maxBytes}
+   * or more. Each stays in the buffer's bounds until it is {@link #delivered} or {@link #putBack
+   * put back}.
    */
   public synchronized List<byte[]> take(int maxRecords, long maxBytes) {
-    List<byte[]> out = new ArrayList<>(Math.min(maxRecords, 64));
+    List<byte[]> out = new ArrayList<>(Math.min(maxRecords, Math.min(waiting.size(), 64)));
     long taken = 0;
     byte[] r;
-    while (out.size() < maxRecords && taken < maxBytes && (r = records.pollFirst()) != null) {
+    while (out.size() < maxRecords && taken < maxBytes && (r = waiting.pollFirst()) != null) {
       out.add(r);
       taken += r.length;
     }
-    bytes -= taken;
     return out;
   }
 
+  /** Removes a taken record for good: its bytes were written to a reader. */
+  public synchronized void delivered(byte[] record) {
+    records--;
+    bytes -= record.length;
+  }
+
   /**
-   * Returns records that were taken but not delivered, in their original order, ahead of newer
-   * ones. A record that no longer fits is dropped.
-   *
-   * @return how many records were dropped
+   * Returns taken records that were not delivered, in their order, ahead of the waiting ones. They
+   * never stopped counting against the bounds, so they always fit.
    */
-  public synchronized int putBack(List<byte[]> taken) {
-    int dropped = 0;
+  public synchronized void putBack(List<byte[]> taken) {
     for (int i = taken.size() - 1; i >= 0; i--) {
-      byte[] r = taken.get(i);
-      if (fits(r)) {
-        records.addFirst(r);
-        bytes += r.length;
-      } else {
-        dropped++;
-      }
+      waiting.addFirst(taken.get(i));
     }
-    return dropped;
   }
 
+  /** Records in the buffer: waiting, or taken and not yet delivered. */
   public synchronized int size() {
-    return records.size();
+    return records;
   }
 
-  /** The bytes of the records waiting. */
+  /** The bytes of those records. */
   public synchronized long bytes() {
     return bytes;
+  }
+
+  /** Records waiting to be taken. */
+  public synchronized int waiting() {
+    return waiting.size();
   }
 }

@@ -10,12 +10,6 @@ import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
 import io.dnstapreplay.testing.Await;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -102,32 +96,6 @@ class HttpHardeningTest {
       assertTrue(errors.size() > 0, "the client read nothing, so most records are still here");
       assertTrue(readToEnd(s.getInputStream()) >= 0, "the server closed the connection");
     }
-  }
-
-  /** However large the records, a drain holds about one chunk's worth of them at a time. */
-  @Test
-  void drainChunksAreBoundedInBytes() {
-    int total = 50;
-    int size = 60_000;
-    for (int i = 0; i < total; i++) {
-      errors.offer(new byte[size]);
-    }
-    EmbeddedChannel ch =
-        new EmbeddedChannel(new HttpRequestHandler(new Routes(metrics, errors, timeouts)));
-    ch.writeInbound(
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, Routes.ERRORS));
-    int frames = 0;
-    for (Object out; (out = ch.readOutbound()) != null; ) {
-      if (out instanceof HttpContent content) {
-        int bytes = content.content().readableBytes();
-        assertTrue(bytes <= DrainResponse.CHUNK_BYTES + size + 4, "chunk of " + bytes + " bytes");
-        frames += bytes / (size + 4);
-      }
-      ReferenceCountUtil.release(out);
-    }
-    assertEquals(total, frames);
-    assertEquals(total, delivered());
-    assertFalse(ch.finishAndReleaseAll());
   }
 
   @Test
