@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a sender allowed on the socket can write into the daemon's log: 100,000 one-byte data frames
  * that are not dnstap and 2,000 connections refused in the handshake, against the real command in a
- * child JVM. Every one is counted; the log gets a few lines, not one each.
+ * child JVM, with {@code -v} to show warnings. Every one is counted; the log gets a few lines, not
+ * one each.
  */
 class LogFloodTest {
   private static final int BAD_FRAMES = 100_000;
@@ -46,7 +47,8 @@ class LogFloodTest {
                 "--http",
                 "127.0.0.1:0",
                 "--unix",
-                socket.toString())) {
+                socket.toString(),
+                "-v")) {
       int port = p.awaitHttpPort(LIMIT);
       p.awaitLine(l -> l.contains("listening for Frame Streams"), LIMIT);
       long startupLog = Files.size(stderr);
