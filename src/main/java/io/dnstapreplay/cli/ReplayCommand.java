@@ -4,12 +4,14 @@ package io.dnstapreplay.cli;
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.daemon.ReplayDaemon;
 import io.dnstapreplay.daemon.StopSignals;
+import io.dnstapreplay.fault.FatalErrors;
 import io.dnstapreplay.summary.RunSummary;
 import io.dnstapreplay.summary.SummaryFormat;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Spec;
       "1:an address or path could not be used (nothing is left behind); with --read, payloads"
           + " mismatched, timed out or lacked a field",
       "2:bad command line; with --read, trouble: an input unreadable or damaged, the target or"
-          + " a record file unusable, or the run interrupted"
+          + " a record file unusable, or the run interrupted",
+      "3:a stage failed (out of memory, or another fatal error): restart it"
     })
 public final class ReplayCommand implements Callable<Integer> {
   /** Exit status when an address or path cannot be used. */
@@ -142,6 +145,9 @@ public final class ReplayCommand implements Callable<Integer> {
     } else {
       Logging.configure(verbosity, ReplayDaemon.LIFECYCLE_LOGGER);
     }
+    Thread.setDefaultUncaughtExceptionHandler(
+        FatalErrors.exiting(
+            LoggerFactory.getLogger(ReplayDaemon.LIFECYCLE_LOGGER), Runtime.getRuntime()::halt));
     System.exit(Cli.run(new ReplayCommand(), args));
   }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.collector;
 
+import io.dnstapreplay.fault.FatalErrors;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -86,6 +87,16 @@ public final class QueueWriterHandler<T> extends ChannelInboundHandlerAdapter {
     if (!parked) {
       ctx.channel().config().setAutoRead(true);
     }
+  }
+
+  /**
+   * Last in the pipeline, it sees what the handlers after the handshake (which handles its own)
+   * throw: a fatal error is reported, anything else goes on to Netty, which logs it.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    FatalErrors.report(cause);
+    ctx.fireExceptionCaught(cause);
   }
 
   /** Messages waiting for room in the queue; for tests and gauges. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.collector;
 
+import io.dnstapreplay.fault.FatalErrors;
 import io.dnstapreplay.fault.RateLimitedLog;
 import io.dnstapreplay.framestream.ControlFrame;
 import io.dnstapreplay.framestream.ControlType;
@@ -149,6 +150,7 @@ public final class ReceiverHandshakeHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    FatalErrors.report(cause);
     Throwable c =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (c instanceof FrameStreamException fse) {

@@ -5,6 +5,7 @@ import io.dnstapreplay.collector.SenderPipeline;
 import io.dnstapreplay.collector.TcpCollector;
 import io.dnstapreplay.collector.UnixSocketCollector;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.fault.Stages;
 import io.dnstapreplay.http.HttpServer;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.metrics.Metrics.Transport;
@@ -15,10 +16,7 @@ import io.dnstapreplay.replay.ReplayEngine;
 import io.dnstapreplay.replay.ReplayOutcomes;
 import io.dnstapreplay.report.RecordBuffer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.NetUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +41,7 @@ public final class ReplayDaemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LIFECYCLE_LOGGER);
 
   private final Metrics metrics;
+  private final Stages stages;
   private final EventLoopGroup ioGroup;
   private final EventLoopGroup udpGroup;
   private boolean closed;
@@ -57,10 +56,11 @@ public final class ReplayDaemon implements AutoCloseable {
   private FileReplay files;
   private FileReplay.Outcome filesOutcome;
 
-  private ReplayDaemon(Metrics metrics, EventLoopGroup ioGroup, EventLoopGroup udpGroup) {
+  private ReplayDaemon(Metrics metrics, Stages stages, int udpThreads) {
     this.metrics = metrics;
-    this.ioGroup = ioGroup;
-    this.udpGroup = udpGroup;
+    this.stages = stages;
+    this.ioGroup = stages.eventLoopGroup("collector-http", 1);
+    this.udpGroup = stages.eventLoopGroup("replay-udp", udpThreads);
   }
 
   /**
@@ -71,13 +71,7 @@ public final class ReplayDaemon implements AutoCloseable {
   public static ReplayDaemon start(DaemonConfig c) throws IOException {
     Metrics metrics = new Metrics();
     int udpThreads = Math.min(c.replay().numSockets(), Runtime.getRuntime().availableProcessors());
-    ReplayDaemon d =
-        new ReplayDaemon(
-            metrics,
-            new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("collector-http"), EpollIoHandler.newFactory()),
-            new MultiThreadIoEventLoopGroup(
-                udpThreads, new DefaultThreadFactory("replay-udp"), EpollIoHandler.newFactory()));
+    ReplayDaemon d = new ReplayDaemon(metrics, new Stages(), udpThreads);
     try {
       d.startStages(c);
       return d;
@@ -122,6 +116,8 @@ public final class ReplayDaemon implements AutoCloseable {
             errors::offer,
             timeouts::offer);
     engine = ReplayEngine.start(c.replay(), outcomes, queue, udpGroup);
+    stages.watch("the replay dispatcher", engine::dispatching);
+    metrics.health().addCritical("stages", stages::problem);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
     metrics.gauge(
         "dns_window",
@@ -258,6 +254,7 @@ public final class ReplayDaemon implements AutoCloseable {
       return;
     }
     closed = true;
+    stages.stopping();
     if (unixCollector != null) {
       unixCollector.close();
     }

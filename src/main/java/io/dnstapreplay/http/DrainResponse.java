@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.http;
 
+import io.dnstapreplay.fault.FatalErrors;
 import io.dnstapreplay.framestream.ControlFrame;
 import io.dnstapreplay.framestream.FrameStreamWriter;
 import io.dnstapreplay.framestream.FrameStreams;
@@ -88,7 +89,9 @@ final class DrainResponse {
       ByteBuf frame = ctx.alloc().directBuffer(FrameStreamWriter.dataFrameLength(r.length));
       FrameStreamWriter.writeDataFrame(frame, r);
       int index = i;
-      ctx.write(new DefaultHttpContent(frame)).addListener(f -> batch.settle(index, f.isSuccess()));
+      // Netty would only log what a listener throws.
+      ctx.write(new DefaultHttpContent(frame))
+          .addListener(f -> FatalErrors.guard(() -> batch.settle(index, f.isSuccess())).run());
     }
     ctx.flush();
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.http;
 
+import io.dnstapreplay.fault.FatalErrors;
 import io.dnstapreplay.metrics.HealthChecks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -78,15 +79,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
       send(ctx, r, keepAlive);
     } else if (path.equals(Routes.METRICS)) {
-      // For HEAD, HttpServerCodec drops the body and keeps its Content-Length.
-      MetricsFormat format = MetricsFormat.forAccept(request.headers().get(HttpHeaderNames.ACCEPT));
-      FullHttpResponse r = text(HttpResponseStatus.OK, routes.metrics.scrape(format.contentType()));
-      r.headers()
-          .set(HttpHeaderNames.CONTENT_TYPE, format.contentType())
-          .set(HttpHeaderNames.VARY, "Accept");
-      send(ctx, r, keepAlive);
+      send(ctx, metrics(request), keepAlive);
     } else if (path.equals(Routes.HEALTHZ)) {
-      send(ctx, health(), keepAlive);
+      send(ctx, health(routes.metrics.health().run()), keepAlive);
     } else if (head) {
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       r.headers()
@@ -114,12 +109,27 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
   }
 
+  /** The scrape, unless a critical health check fails. */
+  private FullHttpResponse metrics(FullHttpRequest request) {
+    List<HealthChecks.Result> critical = routes.metrics.health().runCritical();
+    if (!HealthChecks.healthy(critical)) {
+      return health(critical);
+    }
+    // For HEAD, HttpServerCodec drops the body and keeps its Content-Length.
+    MetricsFormat format = MetricsFormat.forAccept(request.headers().get(HttpHeaderNames.ACCEPT));
+    FullHttpResponse r = text(HttpResponseStatus.OK, routes.metrics.scrape(format.contentType()));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, format.contentType())
+        .set(HttpHeaderNames.VARY, "Accept");
+    return r;
+  }
+
   /**
    * 200 and "ok" while every health check passes, else 503; either way one line per check, so a
-   * probe's log says what is wrong.
+   * probe's log says what is wrong. {@code /metrics} answers the same while a critical check fails,
+   * so that a scraper sees the daemon down rather than its last counts.
    */
-  private FullHttpResponse health() {
-    List<HealthChecks.Result> results = routes.metrics.health().run();
+  private static FullHttpResponse health(List<HealthChecks.Result> results) {
     boolean healthy = HealthChecks.healthy(results);
     StringBuilder body = new StringBuilder(healthy ? "ok\n" : "unhealthy\n");
     for (HealthChecks.Result r : results) {
@@ -174,6 +184,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    FatalErrors.report(cause);
     ctx.close();
   }
 }

@@ -11,6 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * in a few words or passes. The daemon is healthy while every check passes. A new condition is one
  * {@link #add} wherever its state lives; checks run on the HTTP thread at each request, so each
  * must be quick and must not block.
+ *
+ * <p>A {@link #addCritical critical} check fails {@code /metrics} too: a daemon with a dead stage
+ * must not look alive to a scraper either.
  */
 public final class HealthChecks {
   /** One condition of health. */
@@ -27,7 +30,7 @@ public final class HealthChecks {
     }
   }
 
-  private record Named(String name, Check check) {}
+  private record Named(String name, Check check, boolean critical) {}
 
   private final List<Named> checks = new CopyOnWriteArrayList<>();
 
@@ -37,13 +40,22 @@ public final class HealthChecks {
    * @throws IllegalArgumentException when the name is taken or not a lower-case word
    */
   public void add(String name, Check check) {
+    add(name, check, false);
+  }
+
+  /** As {@link #add}, for a check whose failure also fails {@code /metrics}. */
+  public void addCritical(String name, Check check) {
+    add(name, check, true);
+  }
+
+  private void add(String name, Check check, boolean critical) {
     if (!name.matches("[a-z][a-z0-9_]*")) {
       throw new IllegalArgumentException("health check name must be snake_case: " + name);
     }
     if (checks.stream().anyMatch(c -> c.name().equals(name))) {
       throw new IllegalArgumentException("health check " + name + " exists");
     }
-    checks.add(new Named(name, check));
+    checks.add(new Named(name, check, critical));
   }
 
   /** Runs every check, in the order they were added. */
@@ -51,6 +63,17 @@ public final class HealthChecks {
     List<Result> results = new ArrayList<>(checks.size());
     for (Named c : checks) {
       results.add(new Result(c.name(), c.check().problem()));
+    }
+    return results;
+  }
+
+  /** Runs the critical checks, in the order they were added. */
+  public List<Result> runCritical() {
+    List<Result> results = new ArrayList<>();
+    for (Named c : checks) {
+      if (c.critical()) {
+        results.add(new Result(c.name(), c.check().problem()));
+      }
     }
     return results;
   }

@@ -131,6 +131,11 @@ public final class ReplayEngine implements AutoCloseable {
     return channels;
   }
 
+  /** Whether the dispatcher thread runs; it ends only on {@link #close} or a fatal error. */
+  public boolean dispatching() {
+    return dispatcherThread.isAlive();
+  }
+
   /** Queries sent and not yet answered, timed out or failed. */
   public int inFlight() {
     return permits.inFlight();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.replay;
 
+import io.dnstapreplay.fault.FatalErrors;
 import io.dnstapreplay.fault.RateLimitedLog;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
 import io.netty.buffer.ByteBuf;
@@ -109,7 +110,8 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
         .addListener(
             f -> {
               if (!f.isSuccess()) {
-                onSendFailure(q, f.cause());
+                // Netty would only log what a listener throws.
+                FatalErrors.guard(() -> onSendFailure(q, f.cause())).run();
               }
             });
   }
@@ -158,6 +160,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    FatalErrors.report(cause);
     if (cause instanceof PortUnreachableException) {
       // The target's port is closed: nothing in flight here will be answered, so fail it now
       // rather than after the timeout. A target that comes back is used by the next query.

@@ -3,9 +3,14 @@ package io.dnstapreplay.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.queue.PayloadQueue;
+import io.dnstapreplay.testing.UncaughtCapture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,5 +83,28 @@ class QueueWriterHandlerTest {
     ch.writeInbound(42);
     assertEquals(Integer.valueOf(42), ch.readInbound());
     assertFalse(ch.finishAndReleaseAll());
+  }
+
+  /**
+   * Last in the pipeline, it reports an Error thrown after the handshake (by the decoder), and
+   * passes it on (EmbeddedChannel rethrows it).
+   */
+  @Test
+  void anErrorAfterTheHandshakeHandlerIsFatal() {
+    StackOverflowError error = new StackOverflowError();
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                throw error;
+              }
+            },
+            new QueueWriterHandler<>(new PayloadQueue<>(1), String.class));
+    try (UncaughtCapture uncaught = UncaughtCapture.onThisThread()) {
+      assertSame(error, assertThrows(StackOverflowError.class, () -> ch.writeInbound("frame")));
+      assertEquals(List.of(error), uncaught.errors());
+    }
+    ch.finishAndReleaseAll();
   }
 }

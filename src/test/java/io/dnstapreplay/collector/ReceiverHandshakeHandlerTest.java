@@ -11,11 +11,13 @@ import io.dnstapreplay.framestream.FrameStreamEncoder;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UncaughtCapture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -215,6 +217,23 @@ class ReceiverHandshakeHandlerTest {
     ch.advanceTimeBy(ReceiverHandshakeHandler.HANDSHAKE_TIMEOUT_SECONDS * 10, TimeUnit.SECONDS);
     ch.runScheduledPendingTasks();
     assertTrue(ch.isOpen());
+    ch.finishAndReleaseAll();
+  }
+
+  /**
+   * An Error thrown in the connection's pipeline (a decoder out of memory, say) goes to the handler
+   * that ends the process; the connection is closed all the same.
+   */
+  @Test
+  void anErrorBeforeTheHandshakeHandlerIsFatal() {
+    EmbeddedChannel ch = new EmbeddedChannel(new ReceiverHandshakeHandler(metrics, Transport.UNIX));
+    try (UncaughtCapture uncaught = UncaughtCapture.onThisThread()) {
+      OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+      ch.pipeline().fireExceptionCaught(oom);
+      assertEquals(List.of(oom), uncaught.errors());
+    }
+    assertFalse(ch.isOpen());
+    assertEquals(1, connectionErrors("io_error"));
     ch.finishAndReleaseAll();
   }
 }

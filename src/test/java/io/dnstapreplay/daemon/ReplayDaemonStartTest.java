@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.ipnet.IpNetworks;
+import io.dnstapreplay.metrics.HealthChecks;
 import io.dnstapreplay.replay.ReplayConfig;
 import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,5 +156,14 @@ class ReplayDaemonStartTest {
     d.close();
     d.close();
     assertEquals(0, udpSocketsToTarget());
+  }
+
+  /** Every stage is watched: the dispatcher thread and the event loops it made. */
+  @Test
+  void healthReportsItsStages() throws Exception {
+    try (ReplayDaemon d = ReplayDaemon.start(config(0, dir.resolve("replay.sock")))) {
+      List<HealthChecks.Result> critical = d.metrics().health().runCritical();
+      assertEquals(List.of(new HealthChecks.Result("stages", Optional.empty())), critical);
+    }
   }
 }

@@ -12,6 +12,8 @@ import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.report.RecordBuffer;
 import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UncaughtCapture;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,11 +29,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -263,5 +267,41 @@ class HttpServerTest {
   void oversizedRequestLineIsRefused() throws Exception {
     HttpResponse<byte[]> r = send("GET", "/metrics?" + "a".repeat(HttpServer.MAX_INITIAL_LINE));
     assertTrue(r.statusCode() >= 400, "status " + r.statusCode());
+  }
+
+  /**
+   * While a stage is dead, a scrape fails too: Prometheus then sees the daemon down (up = 0) rather
+   * than counters that no longer move. A failing check that is not critical leaves it alone.
+   */
+  @Test
+  void aDeadStageFailsMetricsAsWellAsHealthz() throws Exception {
+    metrics.gauge("unix_socket_reachable", "test", () -> 1);
+    AtomicReference<String> dead = new AtomicReference<>();
+    metrics.health().addCritical("stages", () -> Optional.ofNullable(dead.get()));
+    metrics.health().add("replay_target", () -> Optional.of("no answer"));
+    assertEquals(200, send("GET", "/metrics").statusCode());
+
+    dead.set("replay-udp-2-1 died: java.lang.OutOfMemoryError: Java heap space");
+    for (String path : List.of("/metrics", "/healthz")) {
+      HttpResponse<byte[]> r = send("GET", path);
+      assertEquals(503, r.statusCode(), path);
+      String body = new String(r.body(), StandardCharsets.UTF_8);
+      assertTrue(body.startsWith("unhealthy\n"), body);
+      assertTrue(body.contains("\nstages: " + dead.get() + "\n"), body);
+    }
+  }
+
+  /** An Error on a connection goes to the handler that ends the process; the connection closes. */
+  @Test
+  void anErrorOnAConnectionIsFatal() {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(new HttpRequestHandler(new Routes(metrics, errors, timeouts)));
+    try (UncaughtCapture uncaught = UncaughtCapture.onThisThread()) {
+      StackOverflowError e = new StackOverflowError();
+      ch.pipeline().fireExceptionCaught(e);
+      assertEquals(List.of(e), uncaught.errors());
+    }
+    assertFalse(ch.isOpen());
+    ch.finishAndReleaseAll();
   }
 }

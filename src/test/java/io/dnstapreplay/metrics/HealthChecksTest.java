@@ -39,4 +39,18 @@ class HealthChecksTest {
   void noChecksIsHealthy() {
     assertTrue(HealthChecks.healthy(new HealthChecks().run()));
   }
+
+  @Test
+  void criticalChecksRunAlsoOnTheirOwn() {
+    HealthChecks checks = new HealthChecks();
+    checks.add("target", () -> Optional.of("silent"));
+    checks.addCritical("stages", () -> Optional.of("the replay dispatcher is not running"));
+    assertEquals(
+        List.of(
+            new HealthChecks.Result("stages", Optional.of("the replay dispatcher is not running"))),
+        checks.runCritical());
+    assertEquals(2, checks.run().size());
+    assertThrows(
+        IllegalArgumentException.class, () -> checks.addCritical("target", Optional::empty));
+  }
 }

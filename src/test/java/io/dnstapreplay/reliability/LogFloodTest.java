@@ -40,17 +40,8 @@ class LogFloodTest {
     Path stderr = dir.resolve("stderr.log");
     try (UdpResponder target = UdpResponder.start(UdpResponder.silent());
         DaemonProcess p =
-            DaemonProcess.start(
-                stderr,
-                "--dns",
-                "127.0.0.1:" + target.address().getPort(),
-                "--http",
-                "127.0.0.1:0",
-                "--unix",
-                socket.toString(),
-                "-v")) {
-      int port = p.awaitHttpPort(LIMIT);
-      p.awaitLine(l -> l.contains("listening for Frame Streams"), LIMIT);
+            DaemonProcess.listening(stderr, List.of(), target.address(), socket, LIMIT, "-v")) {
+      int port = p.httpPort();
       long startupLog = Files.size(stderr);
       long started = System.nanoTime();
 

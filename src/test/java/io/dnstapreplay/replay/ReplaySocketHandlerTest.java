@@ -17,6 +17,7 @@ import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
 import io.dnstapreplay.report.RecordBuffer;
 import io.dnstapreplay.testing.Scrape;
+import io.dnstapreplay.testing.UncaughtCapture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -373,5 +374,16 @@ class ReplaySocketHandlerTest {
     assertEquals(2, scrape().result("dnstap_replay_dnstap_payloads_total", "error"));
     assertEquals(0, permits.inFlight());
     assertEquals(0, timeouts.size());
+  }
+
+  /** An Error on the socket's pipeline goes to the handler that ends the process. */
+  @Test
+  void anErrorIsFatal() {
+    channel = open(handler(false, 1));
+    try (UncaughtCapture uncaught = UncaughtCapture.onThisThread()) {
+      OutOfMemoryError oom = new OutOfMemoryError("Direct buffer memory");
+      channel.pipeline().fireExceptionCaught(oom);
+      assertEquals(List.of(oom), uncaught.errors());
+    }
   }
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.testing;
 
+import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +37,7 @@ public final class DaemonProcess implements AutoCloseable {
   private final Process process;
   private final Path stdout;
   private final Path stderr;
+  private int httpPort = -1;
 
   private DaemonProcess(Process process, Path stdout, Path stderr) {
     this.process = process;
@@ -50,7 +53,7 @@ public final class DaemonProcess implements AutoCloseable {
    * discarded.
    */
   public static DaemonProcess start(Path stderrFile, String... args) throws IOException {
-    return start(null, stderrFile, args);
+    return start(null, stderrFile, List.of(), args);
   }
 
   /**
@@ -59,9 +62,17 @@ public final class DaemonProcess implements AutoCloseable {
    */
   public static DaemonProcess start(Path stdoutFile, Path stderrFile, String... args)
       throws IOException {
+    return start(stdoutFile, stderrFile, List.of(), args);
+  }
+
+  /** As {@link #start(Path, Path, String...)}, with JVM options after (so above) the usual ones. */
+  public static DaemonProcess start(
+      Path stdoutFile, Path stderrFile, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(MAIN_CLASS);
@@ -92,7 +103,7 @@ public final class DaemonProcess implements AutoCloseable {
    */
   public Finished finish(Duration limit) throws IOException, InterruptedException {
     int exit = awaitExit(limit);
-    return new Finished(exit, Files.readString(stdout, StandardCharsets.UTF_8), stderrText());
+    return new Finished(exit, stdoutText(), stderrText());
   }
 
   public Process process() {
@@ -124,6 +135,47 @@ public final class DaemonProcess implements AutoCloseable {
         },
         limit,
         () -> "no such line; stderr:\n" + stderrText());
+  }
+
+  /**
+   * Starts the daemon replaying to {@code target}, with its socket at {@code socket}, HTTP on a
+   * free port of 127.0.0.1 (see {@link #httpPort}) and {@code extra} options, and waits until it
+   * listens. Its stdout, where the JVM writes some of its own messages, goes to a file beside
+   * {@code stderrFile} (see {@link #stdoutText}).
+   */
+  public static DaemonProcess listening(
+      Path stderrFile,
+      List<String> jvmOptions,
+      InetSocketAddress target,
+      Path socket,
+      Duration limit,
+      String... extra)
+      throws Exception {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--dns",
+            NetUtil.toSocketAddressString(target),
+            "--http",
+            "127.0.0.1:0",
+            "--unix",
+            socket.toString()));
+    args.addAll(List.of(extra));
+    Path stdoutFile = stderrFile.resolveSibling(stderrFile.getFileName() + ".stdout");
+    DaemonProcess p = start(stdoutFile, stderrFile, jvmOptions, args.toArray(String[]::new));
+    try {
+      p.httpPort = p.awaitHttpPort(limit);
+      p.awaitLine(l -> l.contains("listening for Frame Streams on unix:"), limit);
+      return p;
+    } catch (Exception | AssertionError e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** The HTTP port of a daemon started {@link #listening}. */
+  public int httpPort() {
+    return httpPort;
   }
 
   /** Waits for the start-up line naming the HTTP address (on 127.0.0.1) and returns its port. */
@@ -160,6 +212,11 @@ public final class DaemonProcess implements AutoCloseable {
       throw new AssertionError("still running after " + limit + "; stderr:\n" + stderrText());
     }
     return process.exitValue();
+  }
+
+  /** What was written to stdout so far; the process must have been started with a stdout file. */
+  public String stdoutText() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8);
   }
 
   public String stderrText() throws IOException {

@@ -12,7 +12,7 @@ import org.slf4j.helpers.MessageFormatter;
  * RecordingLogger keeps every line logged to it, formatted as slf4j formats it, so a test can count
  * and read what an operator would see. Every level is enabled.
  */
-public final class RecordingLogger extends AbstractLogger {
+public class RecordingLogger extends AbstractLogger {
   private final List<String> lines = new ArrayList<>();
 
   public RecordingLogger() {
