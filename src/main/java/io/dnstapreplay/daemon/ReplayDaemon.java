@@ -100,6 +100,9 @@ public final class ReplayDaemon implements AutoCloseable {
     metrics.gauge("errors_buffered_bytes", "Bytes of the /errors buffer's records", errors::bytes);
     metrics.gauge(
         "timeouts_buffered_bytes", "Bytes of the /timeouts buffer's records", timeouts::bytes);
+    metrics.gauge("errors_buffer_max_bytes", "The /errors buffer's byte bound", errors::maxBytes);
+    metrics.gauge(
+        "timeouts_buffer_max_bytes", "The /timeouts buffer's byte bound", timeouts::maxBytes);
     queue = new PayloadQueue<>(c.channelCapacity());
     metrics.gauge("queue_depth", "Payloads waiting for the replay stage", queue::size);
     metrics.gauge(

@@ -95,6 +95,11 @@ public final class RecordBuffer {
     return bytes;
   }
 
+  /** The byte bound. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
   /** Records waiting to be taken. */
   public synchronized int waiting() {
     return waiting.size();

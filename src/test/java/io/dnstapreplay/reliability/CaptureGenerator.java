@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * CaptureGenerator writes a synthetic dnstap capture for load tests: any number of distinct UDP
@@ -25,8 +26,11 @@ import java.nio.file.Path;
  *
  * <pre>
  * java -cp target/test-classes:target/dnstap-replay.jar \
- *     io.dnstapreplay.reliability.CaptureGenerator FILE COUNT
+ *     io.dnstapreplay.reliability.CaptureGenerator FILE COUNT [FIRST [PADDING]]
  * </pre>
+ *
+ * <p>FIRST is the number of the first payload (default 0); PADDING bytes are appended to each
+ * logged response (default 0), to make payloads, and their timeout records, as large as wanted.
  */
 public final class CaptureGenerator {
   private static final int DNS_HEADER_LENGTH = 12;
@@ -38,23 +42,30 @@ public final class CaptureGenerator {
   private CaptureGenerator() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: CaptureGenerator FILE COUNT");
+    if (args.length < 2 || args.length > 4) {
+      System.err.println("usage: CaptureGenerator FILE COUNT [FIRST [PADDING]]");
       System.exit(2);
     }
     int count = Integer.parseInt(args[1]);
+    int first = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    int padding = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     try (OutputStream out = Files.newOutputStream(Path.of(args[0]));
         FrameStreamWriter w = new FrameStreamWriter(out, FrameStreams.DNSTAP_CONTENT_TYPE)) {
-      for (int i = 0; i < count; i++) {
-        w.write(payload(i));
+      for (int i = first; i < first + count; i++) {
+        w.write(payload(i, padding));
       }
     }
   }
 
   /** The {@code n}th payload: a serialized dnstap message. */
   static byte[] payload(int n) {
+    return payload(n, 0);
+  }
+
+  /** The {@code n}th payload with {@code padding} bytes after its logged response. */
+  static byte[] payload(int n, int padding) {
     byte[] query = dnsMessage(n, 0);
-    byte[] response = loggedResponse(n);
+    byte[] response = Arrays.copyOf(loggedResponse(n), loggedResponse(n).length + padding);
     return Dnstap.newBuilder()
         .setIdentity(ByteString.copyFromUtf8("load-test"))
         .setType(Dnstap.Type.MESSAGE)

@@ -181,6 +181,8 @@ class OverloadTest {
       assertEquals(fit, m.result("dnstap_replay_channel_error_tx_total", "success"));
       assertEquals(
           KnotCapture.UDP - fit, m.result("dnstap_replay_channel_error_tx_total", "error"));
+      assertEquals(
+          fit * (padding + 2_000), m.result("dnstap_replay_errors_buffer_max_bytes", null));
       double bytes = m.result("dnstap_replay_errors_buffered_bytes", null);
       assertTrue(bytes > fit * padding && bytes <= fit * (padding + 2_000), bytes + " bytes");
       assertEquals(fit, daemon.drain("/errors").size());
