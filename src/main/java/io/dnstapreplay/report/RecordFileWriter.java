@@ -111,6 +111,7 @@ public final class RecordFileWriter {
       try {
         for (byte[] r : batch) {
           out.write(r);
+          records.delivered(r);
           done++;
         }
         out.flush();

@@ -91,4 +91,20 @@ class RecordFileWriterTest {
         assertThrows(IOException.class, () -> RecordFileWriter.start(file, buffer, handedOut));
     assertTrue(e.getMessage().startsWith("cannot write " + file + ": "), e.getMessage());
   }
+
+  /** What was written leaves the buffer, so a small buffer carries any number of records. */
+  @Test
+  void writtenRecordsMakeRoomInTheBuffer() throws Exception {
+    Path file = dir.resolve("errors.tap");
+    RecordBuffer small = new RecordBuffer(10, 1000);
+    RecordFileWriter w = RecordFileWriter.start(file, small, handedOut);
+    for (int i = 0; i < 200; i++) {
+      byte[] r = record(i);
+      Await.until(() -> small.offer(r), Duration.ofSeconds(10), () -> "room in the buffer");
+    }
+    assertEquals(200, w.finish().records());
+    assertEquals(200, frames(file).size());
+    assertEquals(0, small.size());
+    assertEquals(0, small.bytes());
+  }
 }
