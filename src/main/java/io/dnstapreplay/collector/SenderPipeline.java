@@ -2,6 +2,7 @@
 package io.dnstapreplay.collector;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.fault.RateLimitedLog;
 import io.dnstapreplay.framestream.FrameStreamDecoder;
 import io.dnstapreplay.framestream.FrameStreamEncoder;
 import io.dnstapreplay.ipnet.IpNetworks;
@@ -16,7 +17,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +26,13 @@ import org.slf4j.LoggerFactory;
  * transport, so a TCP sender meets exactly the handshake, limits, backpressure and counters a Unix
  * one does. First admission, before anything is read: the peer's address must be allowed and fewer
  * than {@code maxConnections} senders may be connected over this listener; a refused connection is
- * closed, counted and logged (throttled). Then the handlers: encoder, decoder, handshake, dnstap
- * decoder, queue writer.
+ * closed, counted and logged (rate-limited, see {@link RateLimitedLog}). Then the handlers:
+ * encoder, decoder, handshake, dnstap decoder, queue writer.
  *
  * <p>One instance per listener; it knows the connections it admitted, to close them at shutdown.
  */
 public final class SenderPipeline extends ChannelInitializer<Channel> {
   private static final Logger log = LoggerFactory.getLogger(SenderPipeline.class);
-
-  /** At most one refusal line per this interval: anyone who can connect could cause them. */
-  static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final Transport transport;
   private final IpNetworks allowed;
@@ -46,7 +43,8 @@ public final class SenderPipeline extends ChannelInitializer<Channel> {
   private final DnstapDecoder dnstapDecoder;
   private final AtomicInteger open;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final LogThrottle refusalLog = new LogThrottle(REFUSAL_LOG_INTERVAL, System::nanoTime);
+  // Anyone who can connect could cause refusals: at most a line a while of each kind.
+  private final RateLimitedLog refusals = new RateLimitedLog(log);
 
   /**
    * @param transport a listener's transport
@@ -115,16 +113,14 @@ public final class SenderPipeline extends ChannelInitializer<Channel> {
 
   private void refuse(Channel ch, Refusal refusal) {
     metrics.connectionRefused(transport, refusal);
-    long held = refusalLog.admit();
-    if (held != LogThrottle.HOLD) {
-      log.warn(
-          "{}: refused: {}{}",
-          Peers.describe(ch),
-          refusal == Refusal.NOT_ALLOWED
-              ? "address not in --tcp-allow"
-              : maxConnections + " senders connected already (--max-connections)",
-          held == 0 ? "" : " (" + held + " more refused since the last such line)");
-    }
+    boolean notAllowed = refusal == Refusal.NOT_ALLOWED;
+    refusals.warn(
+        notAllowed ? "connections refused by --tcp-allow" : "connections over --max-connections",
+        "{}: refused: {}",
+        Peers.describe(ch),
+        notAllowed
+            ? "address not in --tcp-allow"
+            : maxConnections + " senders connected already (--max-connections)");
     ch.close();
   }
 
