@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
         "Prints a DNS message given in hex as the original fmt-dns-message does."
             + " Whitespace in HEX is ignored.")
 public final class FmtDnsMessageCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(arity = "1..*", paramLabel = "HEX", description = "The message, in hex.")
   List<String> hex;
