@@ -101,7 +101,11 @@ class TcpCollectorTest {
       assertEquals(0, c.connections());
 
       FrameStreamSender.sendSession(c.localAddress(), KnotCapture.frames().subList(0, 3));
-      assertEquals(3, queue.size(), "a sender from 127.0.0.1 is still served");
+      // A read's payloads are handed over when the read completes, which may be just after FINISH.
+      Await.until(
+          () -> queue.size() == 3,
+          Duration.ofSeconds(10),
+          () -> "a sender from 127.0.0.1 is still served: " + queue.size() + " of 3 queued");
     }
   }
 
