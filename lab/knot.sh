@@ -85,6 +85,7 @@ case "$action" in
         cat "$dir/knot.conf"
         ;;
     start)
+        require_isolated "knotd"
         is_running "$name" && die "$name already running (pid $(pid_of "$name")) in $LAB_RUN"
         write_conf
         start_bg "$name" knotd -c "$dir/knot.conf"

@@ -12,6 +12,35 @@ die() {
 
 step() { printf '\n== %s\n' "$*"; }
 
+# loopback_only -> 0 if this process's network namespace has no interface but lo. /proc/net is
+# per namespace; /sys/class/net is not (it shows whoever mounted /sys).
+loopback_only() {
+    [ "$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/net/dev)" = lo ]
+}
+
+# isolate CMD... : run CMD (exec) in a network namespace that has only loopback, brought up:
+# nothing a DNS server started by CMD tries (BIND's root trust anchor refresh, a recursion)
+# can leave this machine. Already in one: just exec. Root gets a plain network namespace, other
+# users a user namespace mapped to root. Unix sockets and files are shared as usual; the host
+# cannot reach the namespace's loopback addresses, so everything talking over them runs inside.
+isolate() {
+    if loopback_only; then
+        ip link set lo up 2>/dev/null || true
+        exec "$@"
+    fi
+    local ns=(unshare --net)
+    [ "$(id -u)" -eq 0 ] || ns=(unshare --user --map-root-user --net)
+    "${ns[@]}" true 2>/dev/null ||
+        die "cannot create a network namespace with ${ns[*]}; the DNS servers run only in one"
+    exec "${ns[@]}" -- sh -c 'ip link set lo up && exec "$@"' sh "$@"
+}
+
+# require_isolated WHAT : refuse to start a DNS server outside a loopback-only namespace
+require_isolated() {
+    loopback_only ||
+        die "not starting $1 outside a loopback-only network namespace; run it under scripts/netns (e.g. scripts/netns bash), as scripts/test and scripts/demo do"
+}
+
 # stale FILE SOURCE... -> 0 if FILE is missing or older than a SOURCE or anything under one
 # (a directory's own time changes when a file in it is added, removed or renamed)
 stale() {

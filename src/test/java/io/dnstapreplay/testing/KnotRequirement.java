@@ -2,6 +2,7 @@
 package io.dnstapreplay.testing;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -27,6 +29,9 @@ public final class KnotRequirement implements ExecutionCondition {
 
   private static final List<String> EXTRA_DIRS = List.of("/usr/sbin", "/sbin");
 
+  /** Tools that are DNS servers: they run only in a network namespace that has only loopback. */
+  private static final Set<String> SERVERS = Set.of("knotd", "named", "nsd", "unbound", "dnsdist");
+
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
     Optional<RequiresTools> annotation =
@@ -34,26 +39,62 @@ public final class KnotRequirement implements ExecutionCondition {
     if (annotation.isEmpty()) {
       return ConditionEvaluationResult.enabled("no tools required");
     }
-    List<String> missing = missingTools(annotation.get().value());
-    if (missing.isEmpty()) {
+    Optional<String> problem = problem(annotation.get().value());
+    if (problem.isEmpty()) {
       return ConditionEvaluationResult.enabled("tools present");
     }
     if (required()) {
-      throw new IllegalStateException(failureMessage(missing));
+      throw new IllegalStateException(problem.get() + " but " + REQUIRE_PROPERTY + " is set");
     }
-    return ConditionEvaluationResult.disabled(skipMessage(missing));
+    return ConditionEvaluationResult.disabled("skipped: " + problem.get());
   }
 
-  /** Aborts the calling test (skip) when a tool is missing, or fails it when tools are required. */
+  /**
+   * Aborts the calling test (skip) when a tool is missing, or a server would start outside a
+   * loopback-only network namespace; fails it instead when tools are required.
+   */
   public static void assumeTools(String... tools) {
-    List<String> missing = missingTools(tools);
-    if (missing.isEmpty()) {
+    Optional<String> problem = problem(tools);
+    if (problem.isEmpty()) {
       return;
     }
     if (required()) {
-      throw new IllegalStateException(failureMessage(missing));
+      throw new IllegalStateException(problem.get() + " but " + REQUIRE_PROPERTY + " is set");
     }
-    Assumptions.abort(skipMessage(missing));
+    Assumptions.abort("skipped: " + problem.get());
+  }
+
+  /** Why a test needing {@code tools} cannot run here, if it cannot. */
+  static Optional<String> problem(String... tools) {
+    List<String> missing = missingTools(tools);
+    if (!missing.isEmpty()) {
+      return Optional.of(
+          "missing " + String.join(", ", missing) + " (install them with lab/install.sh)");
+    }
+    if (Arrays.stream(tools).anyMatch(SERVERS::contains) && !loopbackOnly(PROC_NET_DEV)) {
+      return Optional.of(
+          "DNS servers start only in a network namespace with only loopback"
+              + " (run the tests with scripts/test, or under scripts/netns)");
+    }
+    return Optional.empty();
+  }
+
+  private static final Path PROC_NET_DEV = Path.of("/proc/net/dev");
+
+  /**
+   * Whether {@code procNetDev} (the format of {@code /proc/net/dev}, which is per network
+   * namespace) lists no interface but {@code lo}.
+   */
+  static boolean loopbackOnly(Path procNetDev) {
+    try {
+      List<String> lines = Files.readAllLines(procNetDev);
+      return lines.stream()
+          .skip(2)
+          .map(l -> l.substring(0, Math.max(0, l.indexOf(':'))).strip())
+          .allMatch("lo"::equals);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -88,17 +129,5 @@ public final class KnotRequirement implements ExecutionCondition {
   static boolean required() {
     String value = System.getProperty(REQUIRE_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
     return value.equals("1") || value.equals("true");
-  }
-
-  private static String skipMessage(List<String> missing) {
-    return "skipped: missing " + String.join(", ", missing) + " (install with lab/install.sh)";
-  }
-
-  private static String failureMessage(List<String> missing) {
-    return "missing "
-        + String.join(", ", missing)
-        + " but "
-        + REQUIRE_PROPERTY
-        + " is set: install them with lab/install.sh (scripts/test does)";
   }
 }

@@ -3,11 +3,17 @@ package io.dnstapreplay.testing;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.opentest4j.TestAbortedException;
@@ -49,9 +55,30 @@ class KnotRequirementTest {
     assertEquals(
         "missing "
             + ABSENT
-            + " but dnstapreplay.requireKnot is set: install them with lab/install.sh"
-            + " (scripts/test does)",
+            + " (install them with lab/install.sh) but dnstapreplay.requireKnot is set",
         e.getMessage());
+  }
+
+  private static final String HEADER =
+      "Inter-|   Receive                            |  Transmit\n"
+          + " face |bytes    packets errs drop fifo frame compressed multicast|bytes\n";
+
+  @Test
+  void onlyLoopbackMeansAnIsolatedNamespace(@TempDir Path dir) throws IOException {
+    Path dev = Files.writeString(dir.resolve("dev"), HEADER + "    lo:   1220  12 0 0 0 0 0 0\n");
+
+    assertTrue(KnotRequirement.loopbackOnly(dev));
+  }
+
+  @Test
+  void anyOtherInterfaceMeansTheHostNetwork(@TempDir Path dir) throws IOException {
+    Path dev =
+        Files.writeString(
+            dir.resolve("dev"),
+            HEADER + "    lo:   1220  12 0 0 0 0 0 0\n  eth0: 99  3 0 0 0 0 0 0\n");
+
+    assertFalse(KnotRequirement.loopbackOnly(dev));
+    assertFalse(KnotRequirement.loopbackOnly(dir.resolve("absent")));
   }
 
   @Test
