@@ -52,8 +52,7 @@ class ShutdownDrainTest {
       d.awaitMetrics(m -> m.value(Accounting.IN_FLIGHT) == UDP_PAYLOADS);
 
       long start = System.nanoTime();
-      // The end is taken when close returns: a scrape racing the very end can wait for its own
-      // HTTP timeout, and that is not the daemon's time to stop.
+      // The end is taken when close returns, not when the last scrape does.
       CompletableFuture<Long> closing =
           CompletableFuture.supplyAsync(
               () -> {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.http;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,6 +94,26 @@ class HttpServerTest {
 
   private static int id(byte[] record) {
     return ByteBuffer.wrap(record).getInt();
+  }
+
+  @Test
+  void closingTheServerClosesOpenConnections() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.localAddress().getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(US_ASCII));
+      InputStream in = s.getInputStream();
+      String head = "";
+      while (!head.endsWith("\r\n\r\n")) {
+        head += (char) in.read();
+      }
+      assertTrue(head.startsWith("HTTP/1.1 200"), head);
+
+      // A keep-alive connection, served and idle: a request on it racing the shutdown would
+      // otherwise wait for its own timeout.
+      server.closeServer();
+
+      assertEquals(-1, in.read());
+    }
   }
 
   @Test

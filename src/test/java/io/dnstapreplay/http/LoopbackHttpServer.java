@@ -44,6 +44,11 @@ final class LoopbackHttpServer implements AutoCloseable {
     return server.localAddress();
   }
 
+  /** Closes the HTTP server alone, leaving its event loops running. */
+  void closeServer() {
+    server.close();
+  }
+
   @Override
   public void close() {
     server.close();
