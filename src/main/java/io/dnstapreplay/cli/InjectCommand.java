@@ -144,6 +144,7 @@ public final class InjectCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    NettyMachineId.setIfAbsent();
     Logging.configure(Logging.verbosity(args));
     System.exit(Cli.run(new InjectCommand(), args));
   }

@@ -138,6 +138,7 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    NettyMachineId.setIfAbsent();
     int verbosity = Logging.verbosity(args);
     if (readsFiles(args)) {
       // A replay of files speaks through its summary; its log shows only what goes wrong.
