@@ -127,6 +127,9 @@ public final class ReplayCommand implements Callable<Integer> {
             daemon.metrics(),
             config.files().inputs(),
             NetUtil.toSocketAddressString(config.replay().target()),
+            config.replay().ipv6Target() == null
+                ? null
+                : NetUtil.toSocketAddressString(config.replay().ipv6Target()),
             daemon.filesOutcome());
     for (String trouble : summary.troubles()) {
       err.println("dnstap-replay: " + trouble);

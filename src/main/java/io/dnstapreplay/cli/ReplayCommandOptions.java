@@ -9,7 +9,9 @@ import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
 import io.dnstapreplay.replay.ReplayConfig;
+import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +69,11 @@ final class ReplayCommandOptions {
       required = true,
       paramLabel = "IP:PORT",
       converter = AddressConverter.class,
-      description = "Target nameserver, e.g. 192.0.2.1:53 or [2001:db8::1]:53.")
-  InetSocketAddress dns;
+      description =
+          "Target nameserver, e.g. 192.0.2.1:53 or [2001:db8::1]:53. Given twice, once IPv4 and"
+              + " once IPv6, queries logged over IPv6 go to the IPv6 one, the others to the IPv4"
+              + " one.")
+  List<InetSocketAddress> dns = new ArrayList<>();
 
   @Option(
       names = "--http",
@@ -193,7 +198,7 @@ final class ReplayCommandOptions {
       names = "--num-sockets",
       paramLabel = "N",
       defaultValue = "10",
-      description = "UDP sockets used to query the target (default: ${DEFAULT-VALUE}).")
+      description = "UDP sockets used to query each target (default: ${DEFAULT-VALUE}).")
   int numSockets;
 
   @Option(
@@ -324,9 +329,11 @@ final class ReplayCommandOptions {
     } catch (IllegalArgumentException e) {
       throw usage("--equivalent: " + e.getMessage());
     }
+    Targets targets = targets();
     ReplayConfig replay =
         new ReplayConfig(
-            dns,
+            targets.target(),
+            targets.ipv6Target(),
             numSockets,
             dscp,
             proxy,
@@ -351,6 +358,36 @@ final class ReplayCommandOptions {
         List.copyOf(matchStatusFiles),
         Duration.ofMillis(matchStatusDelayMillis),
         replay);
+  }
+
+  /** The target of every query, or of those logged over IPv4 when {@code ipv6Target} is set. */
+  private record Targets(InetSocketAddress target, InetSocketAddress ipv6Target) {}
+
+  /** One {@code --dns} takes every query; two are one of each address family. */
+  private Targets targets() {
+    if (dns.size() > 2) {
+      throw usage(
+          "--dns may be given at most twice (one IPv4 and one IPv6 address), not "
+              + dns.size()
+              + " times");
+    }
+    InetSocketAddress a = dns.get(0);
+    if (dns.size() == 1) {
+      return new Targets(a, null);
+    }
+    InetSocketAddress b = dns.get(1);
+    boolean ipv6 = a.getAddress() instanceof Inet6Address;
+    if (ipv6 == b.getAddress() instanceof Inet6Address) {
+      throw usage(
+          "--dns given twice for "
+              + (ipv6 ? "IPv6" : "IPv4")
+              + " ("
+              + NetUtil.toSocketAddressString(a)
+              + ", "
+              + NetUtil.toSocketAddressString(b)
+              + "): a second --dns must be of the other address family");
+    }
+    return ipv6 ? new Targets(b, a) : new Targets(a, b);
   }
 
   /** Whether to print the summary of a replay of files as JSON. */

@@ -12,6 +12,7 @@ import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.monitor.MatchStatusMonitor;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.dnstapreplay.replay.MatchSwitch;
+import io.dnstapreplay.replay.ReplayConfig;
 import io.dnstapreplay.replay.ReplayEngine;
 import io.dnstapreplay.replay.ReplayOutcomes;
 import io.dnstapreplay.report.RecordBuffer;
@@ -147,10 +148,19 @@ public final class ReplayDaemon implements AutoCloseable {
 
   /** Only a complete start is logged, so that a failed one leaves a single error line. */
   private void logStarted(DaemonConfig c) {
-    log.info(
-        "replaying to udp:{} over {} sockets",
-        NetUtil.toSocketAddressString(c.replay().target()),
-        c.replay().numSockets());
+    ReplayConfig r = c.replay();
+    if (r.ipv6Target() == null) {
+      log.info(
+          "replaying to udp:{} over {} sockets",
+          NetUtil.toSocketAddressString(r.target()),
+          r.numSockets());
+    } else {
+      log.info(
+          "replaying to udp:{}, and what was logged over IPv6 to udp:{}, over {} sockets each",
+          NetUtil.toSocketAddressString(r.target()),
+          NetUtil.toSocketAddressString(r.ipv6Target()),
+          r.numSockets());
+    }
     if (http != null) {
       log.info(
           "serving http://{}/metrics, /healthz, /errors, /timeouts",

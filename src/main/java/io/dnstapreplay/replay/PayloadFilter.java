@@ -62,13 +62,16 @@ public final class PayloadFilter {
      * @param queryPort 0..65535, or -1 if the payload has none (only without {@code --proxy})
      * @param responseTime the logged response time, or null unless both its seconds and nanoseconds
      *     are present
+     * @param loggedOverIpv6 whether the server got the query over IPv6 (see {@link
+     *     #loggedOverIpv6(DnstapProto.Message)})
      */
     record Replay(
         byte[] query,
         byte[] loggedResponse,
         byte[] queryAddress,
         int queryPort,
-        ProxyV2Header.Timespec responseTime)
+        ProxyV2Header.Timespec responseTime,
+        boolean loggedOverIpv6)
         implements Decision {}
   }
 
@@ -126,7 +129,20 @@ public final class PayloadFilter {
         m.getResponseMessage().toByteArray(),
         queryAddress,
         queryPort,
-        responseTime);
+        responseTime,
+        loggedOverIpv6(m));
+  }
+
+  /**
+   * Whether the server got the query over IPv6: {@code socket_family}, the server's own word for
+   * the socket it answered on, which is what a server that answers by family looks at; without it
+   * (the field is optional, or holds a value this schema does not know) the length of {@code
+   * query_address}, which {@link #classify} has checked is 4 or 16.
+   */
+  static boolean loggedOverIpv6(DnstapProto.Message m) {
+    return m.hasSocketFamily()
+        ? m.getSocketFamily() == DnstapProto.SocketFamily.INET6
+        : m.getQueryAddress().size() == ProxyV2Header.IPV6_ADDRESS_LENGTH;
   }
 
   private static boolean isIpAddressLength(int length) {

@@ -3,8 +3,11 @@ package io.dnstapreplay.replay;
 
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -13,8 +16,12 @@ import java.util.Set;
  * line: where to send, over how many sockets, how to wrap each query, how long to wait and what to
  * skip. Every replay option walks this one path from the CLI to the code that uses it.
  *
- * @param target the nameserver under test
- * @param numSockets connected UDP sockets to it
+ * @param target the nameserver under test: where every query goes, or with {@code ipv6Target} every
+ *     query logged over IPv4
+ * @param ipv6Target null, or an IPv6 address (with {@code target} IPv4) where the queries logged
+ *     over IPv6 go instead: a server may answer differently by the client's address family (NSD
+ *     puts AAAA glue first for IPv6 clients)
+ * @param numSockets connected UDP sockets to each target
  * @param dscp DSCP code point for outgoing queries (0..63), or null to leave the system default
  * @param proxy prepend a PROXY v2 header carrying the original client address
  * @param proxyTimespec add the response-time TLV to that header; has no effect without {@code
@@ -30,6 +37,7 @@ import java.util.Set;
  */
 public record ReplayConfig(
     InetSocketAddress target,
+    InetSocketAddress ipv6Target,
     int numSockets,
     Integer dscp,
     boolean proxy,
@@ -42,9 +50,25 @@ public record ReplayConfig(
     Set<MismatchClass> equivalent) {
   public ReplayConfig {
     Objects.requireNonNull(target, "target");
+    if (ipv6Target != null
+        && !(target.getAddress() instanceof Inet4Address
+            && ipv6Target.getAddress() instanceof Inet6Address)) {
+      throw new IllegalArgumentException(
+          "a second target must be IPv6 and the first IPv4: " + target + ", " + ipv6Target);
+    }
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(ignoredNets, "ignoredNets");
     equivalent = Set.copyOf(equivalent);
+  }
+
+  /** The targets, each with {@code numSockets} sockets: index 1, if any, takes IPv6. */
+  List<InetSocketAddress> targets() {
+    return ipv6Target == null ? List.of(target) : List.of(target, ipv6Target);
+  }
+
+  /** The index in {@link #targets} of where a query goes. */
+  int targetOf(PayloadFilter.Decision.Replay r) {
+    return ipv6Target != null && r.loggedOverIpv6() ? 1 : 0;
   }
 
   /** The options the payload filter depends on. */

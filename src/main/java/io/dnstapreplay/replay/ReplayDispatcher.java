@@ -29,6 +29,7 @@ final class ReplayDispatcher implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ReplayDispatcher.class);
 
   private final PayloadQueue<Dnstap> queue;
+  private final ReplayConfig config;
   private final PayloadFilter.Options filter;
   private final ReplayOutcomes outcomes;
   private final List<ReplaySocketHandler> sockets;
@@ -36,19 +37,26 @@ final class ReplayDispatcher implements Runnable {
   private final List<ReplayQuery> toSend = new ArrayList<>(BATCH);
   private final List<List<ReplayQuery>> perSocket;
   private volatile boolean finishing;
-  private int nextSocket;
 
+  /** For each target, the next of its sockets, counted from the first. */
+  private final int[] nextSocket;
+
+  /**
+   * @param sockets {@code numSockets} to each of {@code config.targets()}, in that order
+   */
   ReplayDispatcher(
       PayloadQueue<Dnstap> queue,
-      PayloadFilter.Options filter,
+      ReplayConfig config,
       ReplayOutcomes outcomes,
       List<ReplaySocketHandler> sockets,
       InFlightLimit permits) {
     this.queue = queue;
-    this.filter = filter;
+    this.config = config;
+    this.filter = config.filterOptions();
     this.outcomes = outcomes;
     this.sockets = sockets;
     this.permits = permits;
+    this.nextSocket = new int[config.targets().size()];
     this.perSocket = new ArrayList<>(sockets.size());
     for (int i = 0; i < sockets.size(); i++) {
       perSocket.add(new ArrayList<>());
@@ -105,14 +113,20 @@ final class ReplayDispatcher implements Runnable {
     toSend.add(new ReplayQuery(d, r, key));
   }
 
-  /** Spreads the batch over the sockets as permits allow, one task per socket per step. */
+  /**
+   * Spreads the batch over the sockets of each query's target as permits allow, one task per socket
+   * per step.
+   */
   private void send() throws InterruptedException {
+    int numSockets = config.numSockets();
     int i = 0;
     while (i < toSend.size()) {
       int n = permits.acquireUpTo(toSend.size() - i);
       for (int end = i + n; i < end; i++) {
-        perSocket.get(nextSocket).add(toSend.get(i));
-        nextSocket = (nextSocket + 1) % sockets.size();
+        ReplayQuery q = toSend.get(i);
+        int target = config.targetOf(q.replay);
+        perSocket.get(target * numSockets + nextSocket[target]).add(q);
+        nextSocket[target] = (nextSocket[target] + 1) % numSockets;
       }
       flush();
     }

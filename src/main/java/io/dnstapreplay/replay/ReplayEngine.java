@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ReplayEngine is the replay stage: a dispatcher thread takes payloads off the queue, filters them,
- * and spreads the queries over {@code numSockets} connected UDP sockets, each of which keeps many
- * queries in flight. A global permit count bounds the queries in flight (memory and load on the
- * target); when it is exhausted the dispatcher waits, the queue fills, and the collectors stop
- * reading: backpressure all the way to the DNS server's dnstap buffer.
+ * and spreads the queries over {@code numSockets} connected UDP sockets to their target (one, or
+ * one per address family), each of which keeps many queries in flight. A global permit count bounds
+ * the queries in flight (memory and load on the target); when it is exhausted the dispatcher waits,
+ * the queue fills, and the collectors stop reading: backpressure all the way to the DNS server's
+ * dnstap buffer.
  */
 public final class ReplayEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplayEngine.class);
@@ -68,62 +70,74 @@ public final class ReplayEngine implements AutoCloseable {
     this.dispatcherThread = new Thread(dispatcher, "replay-dispatcher");
   }
 
-  /** Opens the sockets to the target and starts replaying what arrives on {@code queue}. */
+  /**
+   * Opens {@code numSockets} sockets to each target and starts replaying what arrives on {@code
+   * queue}. One permit count covers both targets: they are normally one server over its two address
+   * families, whose load and queue the window measures as a whole.
+   */
   public static ReplayEngine start(
       ReplayConfig config,
       ReplayOutcomes outcomes,
       PayloadQueue<Dnstap> queue,
       EventLoopGroup group)
       throws IOException {
-    int numSockets = config.numSockets();
     InFlightLimit permits =
         new InFlightLimit(
             config.maxInFlight(),
             Math.min(config.maxInFlight(), ReplayDispatcher.BATCH),
             config.adaptiveWindow());
-    List<Channel> channels = new ArrayList<>(numSockets);
-    List<ReplaySocketHandler> sockets = new ArrayList<>(numSockets);
-    try {
-      for (int i = 0; i < numSockets; i++) {
-        ReplaySocketHandler h = new ReplaySocketHandler(config, outcomes, permits, numSockets);
-        Bootstrap b =
-            new Bootstrap()
-                .group(group)
-                .channel(
-                    Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(
-                    ChannelOption.RCVBUF_ALLOCATOR,
-                    new FixedRecvByteBufAllocator(DATAGRAMS_PER_READ * MAX_DATAGRAM))
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-                .handler(h);
-        if (Epoll.isAvailable()) {
-          b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+    int numSockets = config.numSockets();
+    List<Channel> channels = new ArrayList<>();
+    List<ReplaySocketHandler> sockets = new ArrayList<>();
+    for (InetSocketAddress target : config.targets()) {
+      int first = sockets.size();
+      try {
+        for (int i = 0; i < numSockets; i++) {
+          ReplaySocketHandler h = new ReplaySocketHandler(config, outcomes, permits, numSockets);
+          channels.add(connect(config, target, h, group));
+          sockets.add(h);
         }
-        if (config.dscp() != null) {
-          b.option(ChannelOption.IP_TOS, config.dscp() << 2);
-        }
-        channels.add(b.connect(config.target()).sync().channel());
-        sockets.add(h);
+      } catch (Exception e) {
+        channels.forEach(Channel::close);
+        throw new IOException(
+            "cannot open UDP sockets to --dns "
+                + NetUtil.toSocketAddressString(target)
+                + ": "
+                + e.getMessage(),
+            e);
       }
-    } catch (Exception e) {
-      channels.forEach(Channel::close);
-      throw new IOException(
-          "cannot open UDP sockets to --dns "
-              + NetUtil.toSocketAddressString(config.target())
-              + ": "
-              + e.getMessage(),
-          e);
+      // a query that conflicts with one in flight moves on to another socket to the same target
+      for (int i = 0; i < numSockets; i++) {
+        sockets.get(first + i).setNext(sockets.get(first + (i + 1) % numSockets));
+      }
     }
-    for (int i = 0; i < numSockets; i++) {
-      sockets.get(i).setNext(sockets.get((i + 1) % numSockets));
-    }
-    ReplayDispatcher dispatcher =
-        new ReplayDispatcher(queue, config.filterOptions(), outcomes, sockets, permits);
+    ReplayDispatcher dispatcher = new ReplayDispatcher(queue, config, outcomes, sockets, permits);
     ReplayEngine engine = new ReplayEngine(channels, sockets, permits, config, dispatcher);
     engine.dispatcherThread.start();
     return engine;
+  }
+
+  private static Channel connect(
+      ReplayConfig config, InetSocketAddress target, ReplaySocketHandler h, EventLoopGroup group)
+      throws InterruptedException {
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(DATAGRAMS_PER_READ * MAX_DATAGRAM))
+            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+            .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+            .handler(h);
+    if (Epoll.isAvailable()) {
+      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+    }
+    if (config.dscp() != null) {
+      b.option(ChannelOption.IP_TOS, config.dscp() << 2);
+    }
+    return b.connect(target).sync().channel();
   }
 
   /** The UDP sockets, for tests that check their options. */

@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  * diff(1)'s.
  *
  * @param inputs the files read
- * @param target the nameserver replayed to, as written on the command line
+ * @param target the nameserver replayed to, as written on the command line; with {@code
+ *     ipv6Target}, the one the queries logged over IPv4 went to
+ * @param ipv6Target the nameserver the queries logged over IPv6 went to, or null if every query
+ *     went to {@code target}
  * @param frames data frames read
  * @param outcomes payloads by outcome, in a fixed order; their sum is {@code payloads}
  * @param notReplayed messages that are not AUTH_RESPONSE, which are read and not replayed
@@ -35,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 public record RunSummary(
     List<String> inputs,
     String target,
+    String ipv6Target,
     long frames,
     Map<String, Long> outcomes,
     long notReplayed,
@@ -56,7 +60,11 @@ public record RunSummary(
 
   /** Summarises a replay of files that has ended, from its daemon's counters. */
   public static RunSummary of(
-      Metrics m, List<String> inputs, String target, FileReplay.Outcome outcome) {
+      Metrics m,
+      List<String> inputs,
+      String target,
+      String ipv6Target,
+      FileReplay.Outcome outcome) {
     Map<String, Long> outcomes = new LinkedHashMap<>();
     long matched = count(m.matched.count());
     long mismatched = count(m.mismatched.count());
@@ -111,6 +119,7 @@ public record RunSummary(
     return new RunSummary(
         List.copyOf(inputs),
         target,
+        ipv6Target,
         read.frames(),
         Collections.unmodifiableMap(outcomes),
         count(m.dnstapIgnored.count()),

@@ -30,7 +30,7 @@ public final class SummaryFormat {
             "Replayed %d frames of %s to %s in %s%n%n",
             s.frames(),
             String.join(", ", s.inputs()),
-            s.target(),
+            s.ipv6Target() == null ? s.target() : s.target() + " and IPv6 to " + s.ipv6Target(),
             duration(s.elapsed().toNanos() / 1e9)));
     b.append(String.format(Locale.ROOT, "  %-20s %10s%n", "outcome", "payloads"));
     s.outcomes().forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-20s %10d%n", k, v)));
@@ -99,6 +99,10 @@ public final class SummaryFormat {
     List<String> fields = new ArrayList<>();
     fields.add(field("inputs", array(s.inputs(), JsonDocumentWriter::quote)));
     fields.add(field("target", JsonDocumentWriter.quote(s.target())));
+    fields.add(
+        field(
+            "ipv6_target",
+            s.ipv6Target() == null ? "null" : JsonDocumentWriter.quote(s.ipv6Target())));
     fields.add(field("frames", Long.toString(s.frames())));
     fields.add(field("payloads", Long.toString(s.payloads())));
     fields.add(field("outcomes", object(s.outcomes(), v -> Long.toString(v))));

@@ -12,6 +12,7 @@ import io.dnstapreplay.mismatch.MismatchClass;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -21,6 +22,7 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** Bad command lines fail with one line and exit 2, before anything is bound. */
@@ -89,6 +91,67 @@ class ReplayCommandTest {
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains(message), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  /** A second --dns of the other family takes the queries logged over IPv6, in either order. */
+  @ParameterizedTest
+  @CsvSource({"127.0.0.1:5302, [::1]:5303", "[::1]:5303, 127.0.0.1:5302"})
+  void aSecondDnsOfTheOtherFamilyIsTheIpv6Target(String first, String second) throws Exception {
+    Result r = run(dnsArgs(first, second));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(
+        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5302),
+        r.config().replay().target());
+    assertEquals(
+        new InetSocketAddress(InetAddress.getByName("::1"), 5303),
+        r.config().replay().ipv6Target());
+  }
+
+  /** One --dns, of either family, takes every query as before. */
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1:53", "[::1]:53"})
+  void oneDnsTakesEveryQuery(String dns) {
+    Result r = run(dnsArgs(dns));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(53, r.config().replay().target().getPort());
+    assertNull(r.config().replay().ipv6Target());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "127.0.0.1:53|192.0.2.1:53|--dns given twice for IPv4 (127.0.0.1:53, 192.0.2.1:53): a"
+            + " second --dns must be of the other address family",
+        "[::1]:53|[2001:db8::1]:53|--dns given twice for IPv6 ([::1]:53, [2001:db8::1]:53): a"
+            + " second --dns must be of the other address family",
+        "127.0.0.1:53|127.0.0.1:53|--dns given twice for IPv4 (127.0.0.1:53, 127.0.0.1:53): a"
+            + " second --dns must be of the other address family",
+      })
+  void twoDnsOfOneFamilyAreOneLineAndExitTwo(String first, String second, String message) {
+    Result r = run(dnsArgs(first, second));
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("dnstap-replay: " + message + " (see --help)", r.err().strip());
+  }
+
+  @Test
+  void moreThanTwoDnsAreOneLineAndExitTwo() {
+    Result r = run(dnsArgs("127.0.0.1:53", "[::1]:53", "127.0.0.2:53"));
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(
+        "dnstap-replay: --dns may be given at most twice (one IPv4 and one IPv6 address), not 3"
+            + " times (see --help)",
+        r.err().strip());
+  }
+
+  /** The required options but --dns, with each of {@code targets} as a --dns. */
+  private static String[] dnsArgs(String... targets) {
+    List<String> args =
+        new ArrayList<>(List.of("--http", "127.0.0.1:8053", "--unix", "/tmp/x.sock"));
+    for (String t : targets) {
+      args.addAll(List.of("--dns", t.strip()));
+    }
+    return args.toArray(String[]::new);
   }
 
   /** An empty path would be the working directory, "not a socket": say what is wrong instead. */

@@ -13,6 +13,7 @@ import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -124,6 +125,74 @@ class ReplayProcessTest {
     String err = p.stderrText();
     assertTrue(err.contains(LIFECYCLE + "SIGTERM received, stopping"), err);
     assertTrue(err.strip().endsWith(LIFECYCLE.strip() + " stopped"), err);
+  }
+
+  /**
+   * With a --dns per family the start-up line names both, and each UDP payload of the capture
+   * reaches the target of the family it was logged over, behind the PROXY v2 header of its own
+   * client: each target answers as logged, and all match.
+   */
+  @Test
+  void aDnsPerFamilySendsEachQueryToTheTargetOfItsFamily() throws Exception {
+    long loggedOverIpv6 = KnotCapture.udpLoggedOverIpv6();
+    assertTrue(loggedOverIpv6 > 0, "the capture has payloads logged over IPv6");
+    UdpResponder.Policy logged = UdpResponder.logged(KnotCapture.responses());
+    try (UdpResponder ipv4 = UdpResponder.start(logged);
+        UdpResponder ipv6 =
+            UdpResponder.start(new InetSocketAddress(InetAddress.getByName("::1"), 0), logged)) {
+      String ipv4Target = "127.0.0.1:" + ipv4.address().getPort();
+      String ipv6Target = "[::1]:" + ipv6.address().getPort();
+      DaemonProcess p =
+          DaemonProcess.start(
+              stderr,
+              "--dns",
+              ipv6Target,
+              "--dns",
+              ipv4Target,
+              "--http",
+              "127.0.0.1:0",
+              "--unix",
+              socket.toString(),
+              "--proxy");
+      processes.add(p);
+      int port = httpPort(p);
+      p.awaitLine(ReplayProcessTest::isListening, START_LIMIT);
+      assertTrue(
+          p.stderrLines()
+              .get(0)
+              .endsWith(
+                  LIFECYCLE
+                      + "replaying to udp:"
+                      + ipv4Target
+                      + ", and what was logged over IPv6 to udp:"
+                      + ipv6Target
+                      + ", over 10 sockets each"),
+          p.stderrText());
+
+      FrameStreamSender.sendSession(socket, KnotCapture.frames());
+      Scrape s =
+          Await.settled(
+              () -> scrape(port),
+              m -> m.result("dnstap_replay_dns_comparisons_total", "matched") >= KnotCapture.UDP,
+              Duration.ofSeconds(10),
+              "every UDP payload matched");
+      assertEquals(KnotCapture.UDP, s.result("dnstap_replay_dns_queries_total", "success"));
+      assertEquals(0, s.result("dnstap_replay_dns_comparisons_total", "mismatched"));
+      assertEquals(KnotCapture.UDP - loggedOverIpv6, ipv4.receivedCount());
+      assertEquals(loggedOverIpv6, ipv6.receivedCount());
+      p.terminate();
+      assertEquals(0, p.awaitExit(STOP_LIMIT), p.stderrText());
+    }
+  }
+
+  /** A second target that cannot be used is named, and nothing is left behind. */
+  @Test
+  void anUnusableIpv6TargetIsExitOneAndNamed() throws Exception {
+    // a link-local address without a scope: connect() fails with EINVAL
+    String err = failingStart(1, "127.0.0.1:0", socket, "--dns", "[fe80::1]:53");
+    assertTrue(
+        err.startsWith("dnstap-replay: cannot open UDP sockets to --dns [fe80::1]:53: "), err);
+    assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
   }
 
   @Test

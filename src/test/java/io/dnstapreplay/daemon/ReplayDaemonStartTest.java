@@ -68,6 +68,7 @@ class ReplayDaemonStartTest {
         Duration.ofSeconds(5),
         new ReplayConfig(
             target.address(),
+            null,
             NUM_SOCKETS,
             null,
             false,

@@ -7,7 +7,9 @@ import static io.dnstapreplay.testing.KnotCapture.UDP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstext.DnsMessage;
 import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.testing.DaemonProcess;
 import io.dnstapreplay.testing.DaemonRunner;
@@ -17,6 +19,7 @@ import io.dnstapreplay.testing.KnotLab.TargetZone;
 import io.dnstapreplay.testing.KnotTargets;
 import io.dnstapreplay.testing.RequiresTools;
 import io.dnstapreplay.tools.MiniJson;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +95,50 @@ class FileReplayEndToEndTest {
     assertEquals((long) TCP, outcomes(s).get("discard_non_udp"));
     assertEquals(0L, outcomes(s).get("timeout"));
     assertEquals((long) FRAMES, s.get("payloads"));
+  }
+
+  /**
+   * The target's {@code whoami.test.} answers with the address a query comes from, so without
+   * {@code --proxy} the capture's queries from ::1 get their logged answers only if they are sent
+   * over IPv6: with a --dns per family they match, and of the 3 mismatches of one --dns (the first
+   * row above) only the A query from 127.0.0.5 is left, which the replay sends from 127.0.0.1.
+   */
+  @Test
+  void withADnsPerFamilyTheQueriesLoggedOverIpv6GoOverIpv6() throws Exception {
+    long loggedOverIpv6 = KnotCapture.udpLoggedOverIpv6();
+    assertTrue(loggedOverIpv6 > 0 && loggedOverIpv6 < UDP, "IPv6 payloads: " + loggedOverIpv6);
+    int port = TARGETS.get(TargetZone.NORMAL).targetPort();
+    Path errors = dir.resolve("errors.tap");
+    Map<String, Object> s =
+        replay(
+            TargetZone.NORMAL,
+            1,
+            "--dns",
+            "[::1]:" + port,
+            "-r",
+            KnotCapture.path().toString(),
+            "--errors-file",
+            errors.toString());
+    assertEquals("127.0.0.1:" + port, s.get("target"));
+    assertEquals("[::1]:" + port, s.get("ipv6_target"));
+    assertEquals((long) UDP, s.get("queries"));
+    assertEquals((long) UDP - 1, outcomes(s).get("matched"));
+    assertEquals(1L, outcomes(s).get("mismatched"));
+    assertEquals(0L, outcomes(s).get("timeout"));
+    assertEquals((long) FRAMES, s.get("payloads"));
+    List<Dnstap> records = DaemonRunner.records(Files.readAllBytes(errors));
+    assertEquals(1, records.size());
+    Message m = records.get(0).getMessage();
+    assertEquals(
+        InetAddress.getByName("127.0.0.5"),
+        InetAddress.getByAddress(m.getQueryAddress().toByteArray()));
+    assertEquals(
+        List.of("whoami.test. IN A"),
+        DnsMessage.parse(m.getQueryMessage().toByteArray()).questions());
+    DnsMessage received =
+        DnsMessage.parse(
+            FailureRecord.decode(records.get(0).getExtra().toByteArray()).mismatchResponse());
+    assertEquals("127.0.0.1", received.answer().get(0).data());
   }
 
   @Test

@@ -3,13 +3,16 @@ package io.dnstapreplay.replay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.proxyv2.ProxyV2Header.Timespec;
@@ -191,6 +194,53 @@ class PayloadFilterTest {
     assertEquals(-1, replay(m -> m.setQueryPort(65536)).queryPort());
     assertEquals(65535, replay(m -> m.setQueryPort(65535)).queryPort());
     assertEquals(0, replay(m -> m.setQueryPort(0)).queryPort());
+  }
+
+  /**
+   * {@code socket_family} says which socket the server answered on, even when the address was
+   * logged in the other form (an IPv4 client of a dual-stack socket, with or without the v4-mapped
+   * prefix); the address length decides only without it.
+   */
+  @Test
+  void theFamilyLoggedOverIsTheSocketFamilyElseTheAddressLength() {
+    byte[] v4Mapped = HEX.parseHex("00000000000000000000ffffc0000201");
+    assertFalse(replay(m -> m).loggedOverIpv6());
+    assertTrue(replay(m -> m.setSocketFamily(SocketFamily.INET6)).loggedOverIpv6());
+    assertTrue(
+        replay(m -> m.setSocketFamily(SocketFamily.INET6).setQueryAddress(bytes(v4Mapped)))
+            .loggedOverIpv6());
+    assertFalse(
+        replay(m -> m.setSocketFamily(SocketFamily.INET).setQueryAddress(bytes(IPV6)))
+            .loggedOverIpv6());
+    assertTrue(replay(m -> m.clearSocketFamily().setQueryAddress(bytes(IPV6))).loggedOverIpv6());
+    assertFalse(replay(m -> m.clearSocketFamily()).loggedOverIpv6());
+  }
+
+  @Test
+  void aSocketFamilyThisSchemaDoesNotKnowFallsBackToTheAddressLength() throws Exception {
+    UnknownFieldSet unknownFamily =
+        UnknownFieldSet.newBuilder()
+            .addField(
+                Message.SOCKET_FAMILY_FIELD_NUMBER,
+                UnknownFieldSet.Field.newBuilder().addVarint(99).build())
+            .build();
+    for (byte[] address : List.of(IPV4, IPV6)) {
+      DnstapProto.Dnstap sent =
+          payload(
+              m ->
+                  m.clearSocketFamily()
+                      .setQueryAddress(bytes(address))
+                      .setUnknownFields(unknownFamily));
+      DnstapProto.Dnstap received = DnstapProto.Dnstap.parseFrom(sent.toByteArray());
+      assertFalse(received.getMessage().hasSocketFamily());
+      Decision.Replay r =
+          assertInstanceOf(Decision.Replay.class, PayloadFilter.classify(received, PLAIN));
+      assertEquals(address == IPV6, r.loggedOverIpv6());
+    }
+  }
+
+  private static ByteString bytes(byte[] b) {
+    return ByteString.copyFrom(b);
   }
 
   private static Decision.Replay replay(UnaryOperator<Message.Builder> change) {

@@ -25,8 +25,11 @@ import io.netty.channel.epoll.EpollIoHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.Test;
 /** The UDP stage against a responder on loopback that answers each query with itself. */
 class ReplayEngineTest {
   private static final int QUERIES = 500;
+  private static final HexFormat HEX = HexFormat.of();
 
   private final Metrics metrics = new Metrics();
   private final RecordBuffer errors = new RecordBuffer(1000);
@@ -52,13 +56,20 @@ class ReplayEngineTest {
   }
 
   private static Dnstap payload(int i, byte[] client, int padding) {
-    byte[] query = InFlightTableTest.query(i, "q" + i + ".example");
+    return payload(i, client, client.length == 4 ? SocketFamily.INET : SocketFamily.INET6, padding);
+  }
+
+  /** A payload logged over {@code family}, or without a socket family when it is null. */
+  private static Dnstap payload(int i, byte[] client, SocketFamily family, int padding) {
+    byte[] query = query(i);
+    Message.Builder m = Message.newBuilder();
+    if (family != null) {
+      m.setSocketFamily(family);
+    }
     return Dnstap.newBuilder()
         .setType(Dnstap.Type.MESSAGE)
         .setMessage(
-            Message.newBuilder()
-                .setType(Message.Type.AUTH_RESPONSE)
-                .setSocketFamily(client.length == 4 ? SocketFamily.INET : SocketFamily.INET6)
+            m.setType(Message.Type.AUTH_RESPONSE)
                 .setSocketProtocol(SocketProtocol.UDP)
                 .setQueryAddress(ByteString.copyFrom(client))
                 .setQueryPort(10_000 + i)
@@ -67,7 +78,16 @@ class ReplayEngineTest {
         .build();
   }
 
+  private static byte[] query(int i) {
+    return InFlightTableTest.query(i, "q" + i + ".example");
+  }
+
   private ReplayEngine engine(InetSocketAddress target, Integer dscp) throws Exception {
+    return engine(target, null, dscp);
+  }
+
+  private ReplayEngine engine(InetSocketAddress target, InetSocketAddress ipv6Target, Integer dscp)
+      throws Exception {
     ReplayOutcomes outcomes =
         new ReplayOutcomes(
             metrics,
@@ -79,6 +99,7 @@ class ReplayEngineTest {
     return ReplayEngine.start(
         new ReplayConfig(
             target,
+            ipv6Target,
             4,
             dscp,
             false,
@@ -132,6 +153,58 @@ class ReplayEngineTest {
   void ipv6TargetWorks() throws Exception {
     byte[] client = InetAddress.getByName("2001:db8::7").getAddress();
     replay("::1", client, 0, 50);
+  }
+
+  /**
+   * With a target per family, a query logged over IPv6 (by its socket family, or without one by its
+   * 16-byte address) reaches only the IPv6 target, every other only the IPv4 target; each query is
+   * answered once, by its own target.
+   */
+  @Test
+  void eachQueryReachesTheTargetOfTheFamilyItWasLoggedOver() throws Exception {
+    byte[] v4Client = {(byte) 192, 0, 2, 1};
+    byte[] v6Client = InetAddress.getByName("2001:db8::7").getAddress();
+    byte[] v4Mapped = InetAddress.getByName("::ffff:0:c000:201").getAddress();
+    int n = 300;
+    Set<String> toIpv4 = new HashSet<>();
+    Set<String> toIpv6 = new HashSet<>();
+    try (UdpResponder ipv4 = echo("127.0.0.1", 0);
+        UdpResponder ipv6 = echo("::1", 0)) {
+      ReplayEngine engine = engine(ipv4.address(), ipv6.address(), 46);
+      try {
+        assertEquals(8, engine.channels().size());
+        for (var ch : engine.channels()) {
+          assertEquals(46 << 2, ch.config().getOption(ChannelOption.IP_TOS));
+        }
+        for (int i = 0; i < n; i++) {
+          Dnstap d =
+              switch (i % 5) {
+                case 0 -> payload(i, v4Client, SocketFamily.INET, 0);
+                case 1 -> payload(i, v6Client, SocketFamily.INET6, 0);
+                case 2 -> payload(i, v4Mapped, SocketFamily.INET6, 0);
+                case 3 -> payload(i, v6Client, null, 0);
+                default -> payload(i, v4Client, null, 0);
+              };
+          (i % 5 == 0 || i % 5 == 4 ? toIpv4 : toIpv6).add(HEX.formatHex(query(i)));
+          queue.offer(d);
+        }
+        Scrape s = awaitAnswered(n);
+        assertEquals(n, s.result("dnstap_replay_dns_comparisons_total", "matched"), s.toString());
+        assertEquals(n, s.result("dnstap_replay_dns_queries_total", "success"));
+        assertEquals(0, s.result("dnstap_replay_dns_queries_total", "timeout"));
+        assertEquals(0, s.result("dnstap_replay_dns_queries_total", "error"));
+      } finally {
+        engine.close();
+      }
+      assertEquals(toIpv4.size(), ipv4.receivedCount());
+      assertEquals(toIpv6.size(), ipv6.receivedCount());
+      assertEquals(toIpv4, received(ipv4));
+      assertEquals(toIpv6, received(ipv6));
+    }
+  }
+
+  private static Set<String> received(UdpResponder responder) {
+    return responder.received().stream().map(HEX::formatHex).collect(Collectors.toSet());
   }
 
   @Test

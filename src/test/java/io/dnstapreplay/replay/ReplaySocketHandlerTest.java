@@ -59,6 +59,7 @@ class ReplaySocketHandlerTest {
   private static ReplayConfig config(boolean proxy, boolean proxyTimespec) {
     return new ReplayConfig(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 53),
+        null,
         1,
         null,
         proxy,

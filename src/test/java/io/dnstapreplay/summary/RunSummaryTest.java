@@ -27,10 +27,15 @@ class RunSummaryTest {
   private final Metrics m = new Metrics();
 
   private RunSummary summary(FileCollector.Result read) {
+    return summary(read, null);
+  }
+
+  private RunSummary summary(FileCollector.Result read, String ipv6Target) {
     return RunSummary.of(
         m,
         List.of("a.tap"),
         "127.0.0.1:53",
+        ipv6Target,
         new FileReplay.Outcome(
             read, new RecordFileWriter.Result(ERRORS, 3, null), null, Duration.ofSeconds(2)));
   }
@@ -143,6 +148,23 @@ class RunSummaryTest {
     assertEquals(List.of(Map.of("file", "errors.tap", "records", 3L)), json.get("outputs"));
     assertEquals("different", json.get("verdict"));
     assertEquals(1L, json.get("exit_status"));
+  }
+
+  @Test
+  void aTargetPerFamilyIsNamedInTextAndJson() {
+    RunSummary one = summary(complete(0));
+    RunSummary two = summary(complete(0), "[::1]:53");
+    assertTrue(
+        SummaryFormat.text(two)
+            .startsWith("Replayed 0 frames of a.tap to 127.0.0.1:53 and" + " IPv6 to [::1]:53 in "),
+        SummaryFormat.text(two));
+    Map<String, Object> json = MiniJson.object(SummaryFormat.json(two));
+    assertEquals("127.0.0.1:53", json.get("target"));
+    assertEquals("[::1]:53", json.get("ipv6_target"));
+    json = MiniJson.object(SummaryFormat.json(one));
+    assertEquals("127.0.0.1:53", json.get("target"));
+    assertTrue(json.containsKey("ipv6_target"));
+    assertNull(json.get("ipv6_target"));
   }
 
   @Test

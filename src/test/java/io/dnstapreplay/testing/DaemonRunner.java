@@ -148,6 +148,7 @@ public final class DaemonRunner implements AutoCloseable {
             s.matchStatusDelay,
             new ReplayConfig(
                 dns,
+                null,
                 s.numSockets,
                 null,
                 s.proxy,

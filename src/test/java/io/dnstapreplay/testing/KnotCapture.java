@@ -3,6 +3,7 @@ package io.dnstapreplay.testing;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
@@ -120,6 +121,18 @@ public final class KnotCapture {
       }
     }
     return out;
+  }
+
+  /**
+   * The UDP payloads the source logged over IPv6 (from ::1): those a replay with a {@code --dns}
+   * per address family sends to the IPv6 one.
+   */
+  public static long udpLoggedOverIpv6() {
+    return frames().stream()
+        .map(f -> parse(f).getMessage())
+        .filter(m -> m.getSocketProtocol() == SocketProtocol.UDP)
+        .filter(m -> m.getSocketFamily() == SocketFamily.INET6)
+        .count();
   }
 
   /** Names a client as the PROXY v2 header and dnstap both can: hex address and port. */
