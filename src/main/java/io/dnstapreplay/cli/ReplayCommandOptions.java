@@ -8,6 +8,7 @@ import io.dnstapreplay.daemon.ListenerConfig;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
+import io.dnstapreplay.pairing.PairingConfig;
 import io.dnstapreplay.replay.ReplayConfig;
 import io.netty.util.NetUtil;
 import java.io.IOException;
@@ -265,6 +266,31 @@ final class ReplayCommandOptions {
   List<String> ignoreQueryNets = new ArrayList<>();
 
   @Option(
+      names = "--pair",
+      description =
+          "Pair each response logged without its query (BIND, NSD, Unbound, dnsdist) with the"
+              + " query logged before it, and replay CLIENT_RESPONSE too.")
+  boolean pair;
+
+  @Option(
+      names = "--pair-window",
+      paramLabel = "MS",
+      defaultValue = "" + PairingConfig.DEFAULT_WINDOW_MILLIS,
+      description =
+          "With --pair: how long, in dnstap time, a query waits for its response (default:"
+              + " ${DEFAULT-VALUE}).")
+  long pairWindowMillis;
+
+  @Option(
+      names = "--pair-max-pending",
+      paramLabel = "N",
+      defaultValue = "" + PairingConfig.DEFAULT_MAX_PENDING,
+      description =
+          "With --pair: queries waiting for their response at once; one more pushes out the"
+              + " oldest (default: ${DEFAULT-VALUE}).")
+  int pairMaxPending;
+
+  @Option(
       names = "--match-status-files",
       paramLabel = "FILE",
       arity = "2..*",
@@ -343,7 +369,8 @@ final class ReplayCommandOptions {
             !fixedWindow,
             ignoreTc,
             networks("--ignore-query-net", ignoreQueryNets),
-            equivalentClasses);
+            equivalentClasses,
+            pairing());
     ListenerConfig listeners = replayingFiles ? null : listenerConfig();
     FileConfig files = replayingFiles ? fileConfig() : null;
     return new DaemonConfig(
@@ -388,6 +415,23 @@ final class ReplayCommandOptions {
               + "): a second --dns must be of the other address family");
     }
     return ipv6 ? new Targets(b, a) : new Targets(a, b);
+  }
+
+  /** How to pair responses with queries, or null without {@code --pair}. */
+  private PairingConfig pairing() {
+    if (!pair) {
+      for (String option : List.of("--pair-window", "--pair-max-pending")) {
+        if (given(option)) {
+          throw usage(option + " applies only with --pair");
+        }
+      }
+      return null;
+    }
+    if (pairWindowMillis < 0) {
+      throw usage("--pair-window must not be negative: " + pairWindowMillis);
+    }
+    positive("--pair-max-pending", pairMaxPending);
+    return new PairingConfig(Duration.ofMillis(pairWindowMillis), pairMaxPending);
   }
 
   /** Whether to print the summary of a replay of files as JSON. */

@@ -2,6 +2,8 @@
 package io.dnstapreplay.metrics;
 
 import io.dnstapreplay.mismatch.MismatchClass;
+import io.dnstapreplay.pairing.PairOutcome;
+import io.dnstapreplay.pairing.Unusable;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -101,6 +103,9 @@ public final class Metrics {
   private final Map<Transport, Counter> transportFrames = new EnumMap<>(Transport.class);
   private final Map<Transport, AtomicInteger> openConnections = new EnumMap<>(Transport.class);
   private final Map<Transport, Map<Refusal, Counter>> refusals = new EnumMap<>(Transport.class);
+  private final Map<PairOutcome, Counter> pairing = new EnumMap<>(PairOutcome.class);
+  private final Map<Unusable, Counter> unusable = new EnumMap<>(Unusable.class);
+  private final AtomicInteger pairingPending = new AtomicInteger();
 
   /**
    * Where Frame Streams data comes from; the {@code transport} label value is the lower-case name.
@@ -240,6 +245,7 @@ public final class Metrics {
         .register(registry);
 
     registerTransportMeters();
+    registerIntakeMeters();
     health.add("unix_socket", this::unixSocketProblem);
     health.add("target", new TargetHealth(responses, timeouts, errors, clock));
   }
@@ -297,6 +303,32 @@ public final class Metrics {
         }
       }
       refusals.put(t, byReason);
+    }
+  }
+
+  private void registerIntakeMeters() {
+    for (PairOutcome o : PairOutcome.values()) {
+      pairing.put(
+          o,
+          Counter.builder(P + "pairing")
+              .description(
+                  "With --pair: pairs made, responses that had their query, and messages that never"
+                      + " paired, by result")
+              .tag(RESULT, o.label())
+              .register(registry));
+    }
+    Gauge.builder(P + "pairing_pending", pairingPending, AtomicInteger::get)
+        .description("With --pair: queries waiting for their response")
+        .register(registry);
+    for (Unusable u : Unusable.values()) {
+      unusable.put(
+          u,
+          Counter.builder(P + "unusable_responses")
+              .description(
+                  "Responses the options cannot replay: client_response (needs --pair),"
+                      + " response_without_query (needs --pair), non_udp")
+              .tag("reason", u.label())
+              .register(registry));
     }
   }
 
@@ -375,6 +407,31 @@ public final class Metrics {
       throw new IllegalArgumentException(t + " connections are not refused as " + reason);
     }
     c.increment();
+  }
+
+  /** Counts a message's outcome in pairing ({@code --pair}). */
+  public void pairing(PairOutcome o) {
+    pairing.get(o).increment();
+  }
+
+  /** The count of {@code o} so far. */
+  public long pairingCount(PairOutcome o) {
+    return Math.round(pairing.get(o).count());
+  }
+
+  /** Counts a response the options cannot replay. */
+  public void unusable(Unusable reason) {
+    unusable.get(reason).increment();
+  }
+
+  /** The count of {@code reason} so far. */
+  public long unusableCount(Unusable reason) {
+    return Math.round(unusable.get(reason).count());
+  }
+
+  /** Sets the number of queries waiting for their response. */
+  public void setPairingPending(int n) {
+    pairingPending.set(n);
   }
 
   public void setMatchStatus(boolean on) {

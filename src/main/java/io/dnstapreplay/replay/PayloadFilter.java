@@ -12,8 +12,8 @@ import java.util.Objects;
  * and buffering are the caller's.
  *
  * <ol>
- *   <li>Anything but a {@code MESSAGE} of type {@code AUTH_RESPONSE}: {@link
- *       Decision.NotAuthResponse}.
+ *   <li>Anything but a {@code MESSAGE} of type {@code AUTH_RESPONSE} (or, with {@code --pair},
+ *       {@code CLIENT_RESPONSE}): {@link Decision.NotAuthResponse}.
  *   <li>No {@code socket_protocol}: {@link Decision.MissingField}; any value but UDP, including one
  *       this schema does not know: {@link Decision.DiscardNonUdp}.
  *   <li>No {@code query_message} or {@code response_message}: {@link Decision.SkippedIncomplete}.
@@ -31,8 +31,13 @@ public final class PayloadFilter {
   public static final String QUERY_ADDRESS = "query_address";
   public static final String QUERY_PORT = "query_port";
 
-  /** The replay options that {@link #classify} depends on. */
-  public record Options(boolean proxy, IpNetworks ignoredNets) {
+  /**
+   * The replay options that {@link #classify} depends on.
+   *
+   * @param pair whether CLIENT_RESPONSE is replayed too: responses come paired with their query
+   *     ({@code --pair}), and Unbound and dnsdist log only client messages
+   */
+  public record Options(boolean proxy, IpNetworks ignoredNets, boolean pair) {
     public Options {
       Objects.requireNonNull(ignoredNets, "ignoredNets");
     }
@@ -90,7 +95,7 @@ public final class PayloadFilter {
   public static Decision classify(DnstapProto.Dnstap d, Options o) {
     if (d.getType() != DnstapProto.Dnstap.Type.MESSAGE
         || !d.hasMessage()
-        || d.getMessage().getType() != DnstapProto.Message.Type.AUTH_RESPONSE) {
+        || !isReplayedType(d.getMessage().getType(), o)) {
       return NOT_AUTH_RESPONSE;
     }
     DnstapProto.Message m = d.getMessage();
@@ -143,6 +148,11 @@ public final class PayloadFilter {
     return m.hasSocketFamily()
         ? m.getSocketFamily() == DnstapProto.SocketFamily.INET6
         : m.getQueryAddress().size() == ProxyV2Header.IPV6_ADDRESS_LENGTH;
+  }
+
+  private static boolean isReplayedType(DnstapProto.Message.Type t, Options o) {
+    return t == DnstapProto.Message.Type.AUTH_RESPONSE
+        || (o.pair() && t == DnstapProto.Message.Type.CLIENT_RESPONSE);
   }
 
   private static boolean isIpAddressLength(int length) {

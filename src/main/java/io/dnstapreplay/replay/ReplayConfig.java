@@ -3,6 +3,7 @@ package io.dnstapreplay.replay;
 
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
+import io.dnstapreplay.pairing.PairingConfig;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -34,6 +35,8 @@ import java.util.Set;
  * @param ignoreTc a pair where either response is truncated is not a mismatch
  * @param ignoredNets clients whose queries are not replayed
  * @param equivalent mismatch classes that alone do not make a mismatch ({@code --equivalent})
+ * @param pairing how responses are paired with their queries ({@code --pair}), or null for the
+ *     original's behaviour: only AUTH_RESPONSE messages that carry both
  */
 public record ReplayConfig(
     InetSocketAddress target,
@@ -47,7 +50,8 @@ public record ReplayConfig(
     boolean adaptiveWindow,
     boolean ignoreTc,
     IpNetworks ignoredNets,
-    Set<MismatchClass> equivalent) {
+    Set<MismatchClass> equivalent,
+    PairingConfig pairing) {
   public ReplayConfig {
     Objects.requireNonNull(target, "target");
     if (ipv6Target != null
@@ -73,7 +77,7 @@ public record ReplayConfig(
 
   /** The options the payload filter depends on. */
   public PayloadFilter.Options filterOptions() {
-    return new PayloadFilter.Options(proxy, ignoredNets);
+    return new PayloadFilter.Options(proxy, ignoredNets, pairing != null);
   }
 
   /** Whether queries carry the response-time TLV: only inside a PROXY v2 header. */

@@ -2,6 +2,7 @@
 package io.dnstapreplay.replay;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.pairing.Intake;
 import io.dnstapreplay.queue.PayloadQueue;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ final class ReplayDispatcher implements Runnable {
 
   private final PayloadQueue<Dnstap> queue;
   private final ReplayConfig config;
+  private final Intake intake;
   private final PayloadFilter.Options filter;
   private final ReplayOutcomes outcomes;
   private final List<ReplaySocketHandler> sockets;
@@ -53,6 +55,7 @@ final class ReplayDispatcher implements Runnable {
     this.queue = queue;
     this.config = config;
     this.filter = config.filterOptions();
+    this.intake = new Intake(config.pairing(), outcomes);
     this.outcomes = outcomes;
     this.sockets = sockets;
     this.permits = permits;
@@ -78,7 +81,7 @@ final class ReplayDispatcher implements Runnable {
         batch.clear();
         int n = queue.drainTo(batch, BATCH, POLL_MILLIS, TimeUnit.MILLISECONDS);
         for (Dnstap d : batch) {
-          classify(d);
+          classify(intake.accept(d));
         }
         send();
         if (!finishing || n > 0) {
@@ -93,12 +96,17 @@ final class ReplayDispatcher implements Runnable {
           break;
         }
       }
+      intake.finish();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
+  /** Sends, or accounts for, {@code d}; null is a message the intake holds back. */
   private void classify(Dnstap d) {
+    if (d == null) {
+      return;
+    }
     PayloadFilter.Decision decision = PayloadFilter.classify(d, filter);
     if (!(decision instanceof PayloadFilter.Decision.Replay r)) {
       outcomes.notSent(d, decision);

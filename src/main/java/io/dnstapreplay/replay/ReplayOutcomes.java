@@ -7,16 +7,20 @@ import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.mismatch.Mismatch;
 import io.dnstapreplay.mismatch.MismatchClass;
 import io.dnstapreplay.mismatch.MismatchClassifier;
+import io.dnstapreplay.pairing.Intake;
+import io.dnstapreplay.pairing.PairOutcome;
+import io.dnstapreplay.pairing.Unusable;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * ReplayOutcomes turns what happened to each payload into the original's counters and failure
  * records, in one place, so that the accounting identity operators rely on holds: every
- * AUTH_RESPONSE payload ends in exactly one outcome and one {@code dnstap_payloads_total} count.
- * Thread-safe (called from the dispatcher and every UDP event loop).
+ * AUTH_RESPONSE payload ends in exactly one outcome and one {@code dnstap_payloads_total} count. It
+ * also counts what the {@link Intake} did before the filter. Thread-safe (called from the
+ * dispatcher and every UDP event loop).
  */
-public final class ReplayOutcomes {
+public final class ReplayOutcomes implements Intake.Counters {
   private final Metrics metrics;
   private final MatchSwitch matchSwitch;
   private final boolean ignoreTc;
@@ -128,6 +132,21 @@ public final class ReplayOutcomes {
   /** Counts a query held back until an indistinguishable one in flight completes. */
   void held() {
     metrics.heldQueries.increment();
+  }
+
+  @Override
+  public void pairing(PairOutcome outcome) {
+    metrics.pairing(outcome);
+  }
+
+  @Override
+  public void unusable(Unusable reason) {
+    metrics.unusable(reason);
+  }
+
+  @Override
+  public void pendingQueries(int n) {
+    metrics.setPairingPending(n);
   }
 
   void unmatched(InFlightTable.Miss miss) {

@@ -47,7 +47,8 @@ public class HotPathBenchmark {
   private final List<byte[]> frames = new ArrayList<>();
   private final List<Dnstap> messages = new ArrayList<>();
   private final List<PayloadFilter.Decision.Replay> replays = new ArrayList<>();
-  private final PayloadFilter.Options options = new PayloadFilter.Options(true, IpNetworks.none());
+  private final PayloadFilter.Options options =
+      new PayloadFilter.Options(true, IpNetworks.none(), false);
   private InFlightTable<PayloadFilter.Decision.Replay> table;
   private ByteBuf out;
   private int next;

@@ -78,7 +78,8 @@ class ReplayDaemonStartTest {
             true,
             false,
             IpNetworks.none(),
-            Set.of()));
+            Set.of(),
+            null));
   }
 
   /** UDP sockets (IPv4 or dual-stack IPv6) connected to the target's port. */

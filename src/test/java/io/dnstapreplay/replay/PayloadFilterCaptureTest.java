@@ -34,7 +34,8 @@ class PayloadFilterCaptureTest {
   void replaysEveryUdpPayloadAndDiscardsTheTcpOnes() {
     Map<String, Integer> counts = new TreeMap<>();
     for (DnstapProto.Dnstap payload : payloads) {
-      Decision decision = PayloadFilter.classify(payload, new Options(false, IpNetworks.none()));
+      Decision decision =
+          PayloadFilter.classify(payload, new Options(false, IpNetworks.none(), false));
       counts.merge(decision.getClass().getSimpleName(), 1, Integer::sum);
     }
     assertEquals(331, payloads.size());
@@ -45,7 +46,8 @@ class PayloadFilterCaptureTest {
   void everyReplayHasWhatProxyAndTimespecNeed() {
     int replays = 0;
     for (DnstapProto.Dnstap payload : payloads) {
-      Decision decision = PayloadFilter.classify(payload, new Options(true, IpNetworks.none()));
+      Decision decision =
+          PayloadFilter.classify(payload, new Options(true, IpNetworks.none(), false));
       if (decision instanceof Decision.Replay replay) {
         replays++;
         assertTrue(replay.queryPort() >= 0 && replay.queryPort() <= 65535, replay.toString());
@@ -60,7 +62,7 @@ class PayloadFilterCaptureTest {
   @Test
   void everyLoggedResponseHasTheKeyOfItsQuery() {
     for (DnstapProto.Dnstap payload : payloads) {
-      if (PayloadFilter.classify(payload, new Options(false, IpNetworks.none()))
+      if (PayloadFilter.classify(payload, new Options(false, IpNetworks.none(), false))
           instanceof Decision.Replay replay) {
         QueryKey key = QueryKey.of(replay.query());
         assertTrue(key.hasQuestion(), key.toString());

@@ -34,8 +34,8 @@ class PayloadFilterTest {
   private static final byte[] IPV4 = HEX.parseHex("c0000201");
   private static final byte[] IPV6 = HEX.parseHex("20010db8000000000000000000000001");
 
-  private static final Options PLAIN = new Options(false, IpNetworks.none());
-  private static final Options PROXY = new Options(true, IpNetworks.none());
+  private static final Options PLAIN = new Options(false, IpNetworks.none(), false);
+  private static final Options PROXY = new Options(true, IpNetworks.none(), false);
 
   @Test
   void replaysACompleteUdpAuthResponse() {
@@ -79,6 +79,26 @@ class PayloadFilterTest {
             .setMessage(Message.newBuilder().setType(type))
             .build();
     assertEquals(new Decision.NotAuthResponse(), PayloadFilter.classify(payload, PROXY));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Message.Type.class,
+      names = {"AUTH_RESPONSE", "CLIENT_RESPONSE"},
+      mode = EnumSource.Mode.EXCLUDE)
+  void withPairOnlyClientResponseIsAddedToTheReplayedTypes(Message.Type type) {
+    Options pair = new Options(true, IpNetworks.none(), true);
+    assertEquals(
+        new Decision.NotAuthResponse(), classify(m -> m.setType(type).clearSocketProtocol(), pair));
+    Decision.Replay replay =
+        assertInstanceOf(
+            Decision.Replay.class, classify(m -> m.setType(Message.Type.CLIENT_RESPONSE), pair));
+    assertArrayEquals(QUERY, replay.query());
+    assertEquals(
+        new Decision.DiscardNonUdp(),
+        classify(
+            m -> m.setType(Message.Type.CLIENT_RESPONSE).setSocketProtocol(SocketProtocol.TCP),
+            pair));
   }
 
   @Test
@@ -152,7 +172,7 @@ class PayloadFilterTest {
 
   @Test
   void ignoresQueriesFromIpNetworksBeforeCheckingThePort() {
-    Options ignoring = new Options(true, IpNetworks.parse(List.of("192.0.2.0/24")));
+    Options ignoring = new Options(true, IpNetworks.parse(List.of("192.0.2.0/24")), false);
     assertEquals(new Decision.QueryNetIgnored(), classify(m -> m.clearQueryPort(), ignoring));
     assertEquals(
         new Decision.MissingField("query_port"),
@@ -161,7 +181,7 @@ class PayloadFilterTest {
 
   @Test
   void ignoresIpv6QueriesFromIpNetworks() {
-    Options ignoring = new Options(false, IpNetworks.parse(List.of("2001:db8::/32")));
+    Options ignoring = new Options(false, IpNetworks.parse(List.of("2001:db8::/32")), false);
     assertEquals(
         new Decision.QueryNetIgnored(),
         classify(m -> m.setQueryAddress(ByteString.copyFrom(IPV6)), ignoring));
@@ -171,7 +191,7 @@ class PayloadFilterTest {
   @Test
   void anIpv4AddressNeverMatchesAnIpv6Network() {
     Options ignoring =
-        new Options(false, IpNetworks.parse(List.of("::/0", "::ffff:192.0.2.0/120")));
+        new Options(false, IpNetworks.parse(List.of("::/0", "::ffff:192.0.2.0/120")), false);
     assertInstanceOf(Decision.Replay.class, classify(m -> m, ignoring));
   }
 

@@ -109,7 +109,8 @@ class ReplayEngineTest {
             true,
             false,
             IpNetworks.none(),
-            Set.of()),
+            Set.of(),
+            null),
         outcomes,
         queue,
         group);

@@ -69,7 +69,8 @@ class ReplaySocketHandlerTest {
         true,
         false,
         IpNetworks.none(),
-        Set.of());
+        Set.of(),
+        null);
   }
 
   private EmbeddedChannel open(ReplaySocketHandler h) {
@@ -117,7 +118,7 @@ class ReplaySocketHandlerTest {
   private static ReplayQuery replayQuery(Dnstap d) {
     PayloadFilter.Decision.Replay r =
         (PayloadFilter.Decision.Replay)
-            PayloadFilter.classify(d, new PayloadFilter.Options(true, IpNetworks.none()));
+            PayloadFilter.classify(d, new PayloadFilter.Options(true, IpNetworks.none(), false));
     return new ReplayQuery(d, r, QueryKey.of(r.query()));
   }
 

@@ -11,6 +11,7 @@ import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
+import io.dnstapreplay.pairing.PairingConfig;
 import io.dnstapreplay.replay.ReplayConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -85,6 +86,9 @@ public final class DaemonRunner implements AutoCloseable {
     public Set<MismatchClass> equivalent = Set.of();
     public int maxConnections = 256;
 
+    /** Pair responses with their queries ({@code --pair}); null for the original's behaviour. */
+    public PairingConfig pairing;
+
     /** Listen on TCP too, e.g. {@code 127.0.0.1:0}; null for the Unix socket alone. */
     public InetSocketAddress tcp;
 
@@ -158,7 +162,8 @@ public final class DaemonRunner implements AutoCloseable {
                 !s.fixedWindow,
                 s.ignoreTc,
                 IpNetworks.parse(s.ignoreQueryNets),
-                s.equivalent));
+                s.equivalent,
+                s.pairing));
     return new DaemonRunner(ReplayDaemon.start(c), socket, target);
   }
 

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.pairing;
+
+import com.google.protobuf.ByteString;
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.DnstapProto.Message;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Pairer gives each response message that lacks its query (BIND, NSD, Unbound, dnsdist, Knot
+ * without {@code responses-with-queries}) the query of the query message logged before it, so that
+ * the replay stage sees one message with both, as Knot can log it. Any {@code *_QUERY} pairs with
+ * any {@code *_RESPONSE} of the same {@link PairKey}: BIND logs AUTH_QUERY with CLIENT_RESPONSE
+ * when RD=1.
+ *
+ * <p>Pending queries are bounded in time and number. Time is the dnstap clock: the latest timestamp
+ * seen so far, never the wall clock, so that a file replays with the same pairs whatever its speed,
+ * and timestamps that run backwards between neighbours (BIND's 4 ms ticks) cannot age anything.
+ * Each query is stamped with that clock when it arrives, so stamps grow in arrival order and the
+ * oldest query is always the first to go. Queries with the same key (a client's retransmissions)
+ * pair first in, first out.
+ *
+ * <p>Pure and single-threaded: it is fed by the queue's one consumer, in arrival order.
+ */
+public final class Pairer {
+  private final long windowNanos;
+  private final int maxPending;
+  private final Consumer<PairOutcome> outcomes;
+
+  /** The first pending query of each key; later ones of the key hang off it. */
+  private final Map<PairKey, Pending> firstOfKey = new HashMap<>();
+
+  private Pending oldest;
+  private Pending newest;
+  private int pending;
+
+  /** Nanoseconds since the epoch; 0 until a message with a timestamp arrives. */
+  private long clock;
+
+  /** A query waiting for its response, on the arrival-ordered list and its key's list. */
+  private static final class Pending {
+    final PairKey key;
+    final ByteString query;
+    final Message timeSource;
+    final long stamp;
+    Pending prev;
+    Pending next;
+    Pending nextOfKey;
+
+    /** On the first of a key only: the last of that key, where a retransmission is appended. */
+    Pending lastOfKey;
+
+    Pending(PairKey key, Message queryMessage, long stamp) {
+      this.key = key;
+      this.query = queryMessage.getQueryMessage();
+      this.timeSource = queryMessage.hasQueryTimeSec() ? queryMessage : null;
+      this.stamp = stamp;
+    }
+  }
+
+  /**
+   * @param outcomes told of each message's outcome, as it happens
+   */
+  public Pairer(PairingConfig config, Consumer<PairOutcome> outcomes) {
+    this.windowNanos = config.window().toNanos();
+    this.maxPending = config.maxPending();
+    this.outcomes = outcomes;
+  }
+
+  /**
+   * Takes the next message in arrival order. Returns what the replay stage gets instead: the
+   * message itself, a response with its query filled in, or null for a query that now waits for its
+   * response. Messages that are neither a keyed query nor a response (other types, a query without
+   * its DNS message) pass unchanged and uncounted.
+   */
+  public Dnstap accept(Dnstap d) {
+    if (d.getType() != Dnstap.Type.MESSAGE || !d.hasMessage()) {
+      return d;
+    }
+    Message m = d.getMessage();
+    advanceClock(m);
+    Dnstap out = d;
+    switch (m.getType()) {
+      case AUTH_QUERY, CLIENT_QUERY -> {
+        PairKey key = m.hasQueryMessage() ? PairKey.of(m, m.getQueryMessage()) : null;
+        if (key != null) {
+          hold(new Pending(key, m, clock));
+          out = null;
+        }
+      }
+      case AUTH_RESPONSE, CLIENT_RESPONSE -> out = response(d);
+      default -> {}
+    }
+    expire();
+    return out;
+  }
+
+  /**
+   * The input has ended (end of file, shutdown): every query still waiting is one without response.
+   */
+  public void finish() {
+    while (oldest != null) {
+      remove(oldest);
+      outcomes.accept(PairOutcome.QUERY_WITHOUT_RESPONSE);
+    }
+  }
+
+  /** Queries waiting for their response. */
+  public int pending() {
+    return pending;
+  }
+
+  /**
+   * A response that carries its query already (Knot with {@code responses-with-queries}) stays as
+   * it is, but still takes a pending query of its key, which Knot's {@code log-queries} logged too:
+   * it would otherwise wait in vain.
+   */
+  private Dnstap response(Dnstap d) {
+    Message m = d.getMessage();
+    PairKey key = m.hasResponseMessage() ? PairKey.of(m, m.getResponseMessage()) : null;
+    Pending p = key == null ? null : firstOfKey.get(key);
+    if (p != null) {
+      remove(p);
+    }
+    if (m.hasQueryMessage()) {
+      outcomes.accept(p == null ? PairOutcome.PASSED_THROUGH : PairOutcome.PAIRED);
+      return d;
+    }
+    if (p == null) {
+      outcomes.accept(PairOutcome.RESPONSE_WITHOUT_QUERY);
+      return d;
+    }
+    outcomes.accept(PairOutcome.PAIRED);
+    Message.Builder b = m.toBuilder().setQueryMessage(p.query);
+    if (!m.hasQueryTimeSec() && p.timeSource != null) {
+      b.setQueryTimeSec(p.timeSource.getQueryTimeSec());
+      if (p.timeSource.hasQueryTimeNsec()) {
+        b.setQueryTimeNsec(p.timeSource.getQueryTimeNsec());
+      }
+    }
+    return d.toBuilder().setMessage(b).build();
+  }
+
+  private void hold(Pending p) {
+    if (pending == maxPending) {
+      remove(oldest);
+      outcomes.accept(PairOutcome.EVICTED);
+    }
+    Pending first = firstOfKey.putIfAbsent(p.key, p);
+    if (first == null) {
+      p.lastOfKey = p;
+    } else {
+      first.lastOfKey.nextOfKey = p;
+      first.lastOfKey = p;
+    }
+    p.prev = newest;
+    if (newest == null) {
+      oldest = p;
+    } else {
+      newest.next = p;
+    }
+    newest = p;
+    pending++;
+  }
+
+  /** Gives up the queries the dnstap clock has moved more than the window past. */
+  private void expire() {
+    while (oldest != null && clock - oldest.stamp > windowNanos) {
+      remove(oldest);
+      outcomes.accept(PairOutcome.QUERY_WITHOUT_RESPONSE);
+    }
+  }
+
+  /**
+   * Removes {@code p}, which is the first of its key: either the oldest of all (its key's earlier
+   * ones arrived before it) or the one a response takes.
+   */
+  private void remove(Pending p) {
+    if (p.nextOfKey == null) {
+      firstOfKey.remove(p.key);
+    } else {
+      p.nextOfKey.lastOfKey = p.lastOfKey;
+      firstOfKey.put(p.key, p.nextOfKey);
+    }
+    if (p.prev == null) {
+      oldest = p.next;
+    } else {
+      p.prev.next = p.next;
+    }
+    if (p.next == null) {
+      newest = p.prev;
+    } else {
+      p.next.prev = p.prev;
+    }
+    pending--;
+  }
+
+  /** Moves the dnstap clock to the message's time if that is later; a message without one waits. */
+  private void advanceClock(Message m) {
+    boolean query =
+        m.getType() == Message.Type.AUTH_QUERY || m.getType() == Message.Type.CLIENT_QUERY;
+    long t;
+    if (!query && m.hasResponseTimeSec()) {
+      t = nanos(m.getResponseTimeSec(), m.getResponseTimeNsec());
+    } else if (m.hasQueryTimeSec()) {
+      t = nanos(m.getQueryTimeSec(), m.getQueryTimeNsec());
+    } else {
+      return;
+    }
+    clock = Math.max(clock, t);
+  }
+
+  /** Nanoseconds since the epoch, saturated: a bogus year cannot wrap the clock around. */
+  private static long nanos(long sec, int nsec) {
+    long max = Long.MAX_VALUE / 1_000_000_000L - 1;
+    return Math.min(Math.max(sec, 0), max) * 1_000_000_000L + Integer.toUnsignedLong(nsec);
+  }
+}
