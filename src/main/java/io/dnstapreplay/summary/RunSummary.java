@@ -4,6 +4,8 @@ package io.dnstapreplay.summary;
 import io.dnstapreplay.collector.FileCollector;
 import io.dnstapreplay.daemon.FileReplay;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.pairing.PairOutcome;
+import io.dnstapreplay.pairing.Unusable;
 import io.dnstapreplay.report.RecordFileWriter;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.time.Duration;
@@ -13,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * RunSummary is the verdict of a replay of files, taken from the same counters the daemon exports,
@@ -28,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * @param frames data frames read
  * @param outcomes payloads by outcome, in a fixed order; their sum is {@code payloads}
  * @param notReplayed messages that are not AUTH_RESPONSE, which are read and not replayed
+ * @param pairing messages by pairing outcome ({@code --pair}), all 0 without it
+ * @param unusable responses the options cannot replay, by reason
  * @param queries queries sent: responses, timeouts and errors
  * @param elapsed from the first payload ready for the replay stage until every query had its
  *     outcome
@@ -42,6 +48,8 @@ public record RunSummary(
     long frames,
     Map<String, Long> outcomes,
     long notReplayed,
+    Map<String, Long> pairing,
+    Map<String, Long> unusable,
     long queries,
     Duration elapsed,
     Map<String, Double> latency,
@@ -123,6 +131,8 @@ public record RunSummary(
         read.frames(),
         Collections.unmodifiableMap(outcomes),
         count(m.dnstapIgnored.count()),
+        counts(PairOutcome.values(), PairOutcome::label, m::pairingCount),
+        counts(Unusable.values(), Unusable::label, m::unusableCount),
         timeout + error + count(m.queriesSuccess.count()),
         outcome.elapsed(),
         Collections.unmodifiableMap(latency),
@@ -146,6 +156,15 @@ public record RunSummary(
       troubles.add(
           count(dropped) + " records did not fit in the buffer and are not in " + written.file());
     }
+  }
+
+  private static <E> Map<String, Long> counts(
+      E[] values, Function<E, String> label, ToLongFunction<E> count) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (E v : values) {
+      out.put(label.apply(v), count.applyAsLong(v));
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   private static long count(double counter) {

@@ -41,6 +41,8 @@ public final class SummaryFormat {
             "  %-20s %10d  (read, not replayed)%n%n",
             "not AUTH_RESPONSE",
             s.notReplayed()));
+    countsLine(b, "pairing", s.pairing());
+    countsLine(b, "unusable responses", s.unusable());
     b.append(
         String.format(
             Locale.ROOT,
@@ -63,6 +65,18 @@ public final class SummaryFormat {
     }
     b.append(verdictLine(s)).append(System.lineSeparator());
     return b.toString();
+  }
+
+  /** A line of the counts that are not 0, if any is. */
+  private static void countsLine(StringBuilder b, String title, Map<String, Long> counts) {
+    String nonZero =
+        counts.entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+    if (!nonZero.isEmpty()) {
+      b.append(String.format(Locale.ROOT, "  %-20s %s%n%n", title, nonZero));
+    }
   }
 
   private static String verdictLine(RunSummary s) {
@@ -107,6 +121,8 @@ public final class SummaryFormat {
     fields.add(field("payloads", Long.toString(s.payloads())));
     fields.add(field("outcomes", object(s.outcomes(), v -> Long.toString(v))));
     fields.add(field("not_auth_response", Long.toString(s.notReplayed())));
+    fields.add(field("pairing", object(s.pairing(), v -> Long.toString(v))));
+    fields.add(field("unusable_responses", object(s.unusable(), v -> Long.toString(v))));
     fields.add(field("queries", Long.toString(s.queries())));
     fields.add(field("seconds", number(s.elapsed().toNanos() / 1e9)));
     Map<String, Double> rates = new LinkedHashMap<>();

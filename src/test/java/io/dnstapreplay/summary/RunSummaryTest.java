@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.collector.FileCollector;
 import io.dnstapreplay.daemon.FileReplay;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.pairing.PairOutcome;
+import io.dnstapreplay.pairing.Unusable;
 import io.dnstapreplay.report.RecordFileWriter;
 import io.dnstapreplay.tools.MiniJson;
 import java.nio.file.Path;
@@ -59,6 +61,34 @@ class RunSummaryTest {
     m.errorTxSuccess.increment(3);
     m.dnstapIgnored.increment(4);
     m.responseLatency.record(300, TimeUnit.MICROSECONDS);
+  }
+
+  @Test
+  void pairingAndUnusableResponsesAreShownWhenThereAreAny() {
+    countAMixedRun();
+    RunSummary plain = summary(complete(21));
+    assertEquals(0L, plain.pairing().get("paired"));
+    assertTrue(!SummaryFormat.text(plain).contains("pairing"), SummaryFormat.text(plain));
+    m.pairing(PairOutcome.PAIRED);
+    m.pairing(PairOutcome.PAIRED);
+    m.pairing(PairOutcome.QUERY_WITHOUT_RESPONSE);
+    m.unusable(Unusable.NON_UDP);
+    RunSummary s = summary(complete(23));
+    assertEquals(
+        Map.of(
+            "paired", 2L,
+            "passed_through", 0L,
+            "query_without_response", 1L,
+            "response_without_query", 0L,
+            "evicted", 0L),
+        s.pairing());
+    String text = SummaryFormat.text(s);
+    assertTrue(text.contains("  pairing              paired 2, query_without_response 1\n"), text);
+    assertTrue(text.contains("  unusable responses   non_udp 1\n"), text);
+    Map<String, Object> json = MiniJson.object(SummaryFormat.json(s));
+    assertEquals(2L, ((Map<?, ?>) json.get("pairing")).get("paired"));
+    assertEquals(1L, ((Map<?, ?>) json.get("unusable_responses")).get("non_udp"));
+    assertEquals(0L, ((Map<?, ?>) json.get("unusable_responses")).get("client_response"));
   }
 
   @Test
