@@ -15,10 +15,12 @@ import java.util.regex.Pattern;
  */
 final class Logging {
   private static final String[] LEVELS = {"error", "warn", "info", "debug", "trace"};
+  private static final int WARN = 1;
   private static final int INFO = 2;
   private static final Pattern SHORT_FLAGS = Pattern.compile("-v+");
   private static final String LONG_FLAG = "--verbose";
   private static final String END_OF_OPTIONS = "--";
+  private static final String PREFIX = "org.slf4j.simpleLogger.log.";
 
   private Logging() {}
 
@@ -55,6 +57,14 @@ final class Logging {
     settings(verbosity, Optional.of(lifecycleLogger)).forEach(Logging::setIfAbsent);
   }
 
+  /**
+   * Shows {@code logger}'s warnings without {@code -v}: for lines an operator must see however the
+   * rest of the log is set, such as the hints about a source the options cannot use.
+   */
+  static void showWarnings(int verbosity, String logger) {
+    setIfAbsent(PREFIX + logger, level(Math.max(verbosity, WARN)));
+  }
+
   /** For a command without a lifecycle logger. */
   static void configure(int verbosity) {
     settings(verbosity, Optional.empty()).forEach(Logging::setIfAbsent);
@@ -65,8 +75,7 @@ final class Logging {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("org.slf4j.simpleLogger.defaultLogLevel", level(verbosity));
     lifecycleLogger.ifPresent(
-        name ->
-            settings.put("org.slf4j.simpleLogger.log." + name, level(Math.max(verbosity, INFO))));
+        name -> settings.put(PREFIX + name, level(Math.max(verbosity, INFO))));
     settings.put("org.slf4j.simpleLogger.showDateTime", "true");
     settings.put("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     settings.put("org.slf4j.simpleLogger.showThreadName", "false");

@@ -5,6 +5,7 @@ import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.daemon.ReplayDaemon;
 import io.dnstapreplay.daemon.StopSignals;
 import io.dnstapreplay.fault.FatalErrors;
+import io.dnstapreplay.pairing.Intake;
 import io.dnstapreplay.summary.RunSummary;
 import io.dnstapreplay.summary.SummaryFormat;
 import io.netty.util.NetUtil;
@@ -149,6 +150,7 @@ public final class ReplayCommand implements Callable<Integer> {
     } else {
       Logging.configure(verbosity, ReplayDaemon.LIFECYCLE_LOGGER);
     }
+    Logging.showWarnings(verbosity, Intake.HINTS_LOGGER);
     Thread.setDefaultUncaughtExceptionHandler(
         FatalErrors.exiting(
             LoggerFactory.getLogger(ReplayDaemon.LIFECYCLE_LOGGER), Runtime.getRuntime()::halt));

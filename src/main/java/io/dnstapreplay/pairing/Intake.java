@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Intake {
   /**
-   * Hints about the source, a child of the daemon's start-up logger ({@code dnstap-replay}): they
-   * show at the default log level, since a misconfigured source must not go unnoticed.
+   * Hints about the source; the command line shows its warnings at the default log level, live and
+   * with {@code --read}, since a misconfigured source must not go unnoticed.
    */
   public static final String HINTS_LOGGER = "dnstap-replay.source";
 

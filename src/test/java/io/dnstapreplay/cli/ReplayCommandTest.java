@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.daemon.DaemonConfig;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.mismatch.MismatchClass;
+import io.dnstapreplay.pairing.PairingConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -347,6 +349,37 @@ class ReplayCommandTest {
     assertTrue(c.replay().ignoredNets().isEmpty());
     assertTrue(c.matchStatusFiles().isEmpty());
     assertTrue(c.replay().equivalent().isEmpty());
+    assertNull(c.replay().pairing());
+    assertFalse(c.replay().filterOptions().pair());
+  }
+
+  @Test
+  void pairHasAWindowAndABoundWithDefaults() {
+    Result r = run(with("--pair"));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(new PairingConfig(Duration.ofSeconds(2), 10_000), r.config().replay().pairing());
+    assertTrue(r.config().replay().filterOptions().pair());
+    Result set = run(with("--pair", "--pair-window", "0", "--pair-max-pending", "7"));
+    assertEquals(0, set.exit(), set.err());
+    assertEquals(new PairingConfig(Duration.ZERO, 7), set.config().replay().pairing());
+    Result file = run("--dns", "127.0.0.1:53", "-r", "a.tap", "--pair", "--pair-window", "500");
+    assertEquals(0, file.exit(), file.err());
+    assertEquals(Duration.ofMillis(500), file.config().replay().pairing().window());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--pair-window 100|--pair-window applies only with --pair",
+        "--pair-max-pending 100|--pair-max-pending applies only with --pair",
+        "--pair --pair-window -1|--pair-window must not be negative: -1",
+        "--pair --pair-max-pending 0|--pair-max-pending must be at least 1: 0",
+      })
+  void pairOptionsAreChecked(String args, String message) {
+    Result r = run(with(args.split(" ")));
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("dnstap-replay: " + message + " (see --help)", r.err().strip());
   }
 
   @Test
