@@ -79,6 +79,20 @@ public final class GenerateDocs {
                         "/run/dnstap-replay/dnstap.sock: the socket the packaged unit listens"
                             + " on.")),
                 new ManPage.Section(
+                    "PAIRING",
+                    List.of(
+                        "With --pair, a response logged without its query (BIND, NSD, Unbound,"
+                            + " dnsdist) takes the query of the query message logged before it"
+                            + " for the same client address and port, transport, DNS ID and"
+                            + " question, and is then replayed as Knot's messages with both are."
+                            + " A query waits for at most --pair-window of dnstap time (the"
+                            + " latest timestamp seen) and --pair-max-pending others; what never"
+                            + " pairs is counted in dnstap_replay_pairing_total.",
+                        "Responses the options cannot replay (CLIENT_RESPONSE or responses"
+                            + " without their query, without --pair; only TCP) are counted in"
+                            + " dnstap_replay_unusable_responses_total, and the first of each"
+                            + " kind logs a hint naming the fix.")),
+                new ManPage.Section(
                     "HTTP",
                     List.of(
                         "/metrics (Prometheus or OpenMetrics text), /healthz (200 or 503),"

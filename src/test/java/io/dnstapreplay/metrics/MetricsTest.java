@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dnstapreplay.pairing.PairOutcome;
+import io.dnstapreplay.pairing.Unusable;
 import io.dnstapreplay.testing.Scrape;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,34 @@ class MetricsTest {
         scrape.value(
             "dnstap_replay_connections_refused_total{reason=\"not_allowed\",transport=\"tcp\"}"));
     assertFalse(scrape.toString().contains("reason=\"not_allowed\",transport=\"unix\""));
+  }
+
+  @Test
+  void pairingAndUnusableSeriesAreScrapedAtZeroFromStartUpAndCount() {
+    Metrics m = new Metrics();
+    Scrape zero = new Scrape(m.scrape());
+    List<String> results =
+        List.of(
+            "paired",
+            "passed_through",
+            "query_without_response",
+            "response_without_query",
+            "evicted");
+    for (String r : results) {
+      assertEquals(0, zero.value("dnstap_replay_pairing_total{result=\"" + r + "\"}"), r);
+    }
+    for (String r : List.of("client_response", "response_without_query", "non_udp")) {
+      assertEquals(0, zero.value("dnstap_replay_unusable_responses_total{reason=\"" + r + "\"}"));
+    }
+    assertEquals(0, zero.value("dnstap_replay_pairing_pending"));
+    m.pairing(PairOutcome.EVICTED);
+    m.unusable(Unusable.NON_UDP);
+    m.setPairingPending(3);
+    Scrape scrape = new Scrape(m.scrape());
+    assertEquals(1, scrape.value("dnstap_replay_pairing_total{result=\"evicted\"}"));
+    assertEquals(0, scrape.value("dnstap_replay_pairing_total{result=\"paired\"}"));
+    assertEquals(1, scrape.value("dnstap_replay_unusable_responses_total{reason=\"non_udp\"}"));
+    assertEquals(3, scrape.value("dnstap_replay_pairing_pending"));
   }
 
   @Test
