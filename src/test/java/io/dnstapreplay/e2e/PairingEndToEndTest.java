@@ -14,7 +14,6 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import io.dnstapreplay.failure.FailureRecord;
-import io.dnstapreplay.pairing.PairingConfig;
 import io.dnstapreplay.testing.Accounting;
 import io.dnstapreplay.testing.DaemonRunner;
 import io.dnstapreplay.testing.FrameStreamSender;
@@ -59,12 +58,9 @@ class PairingEndToEndTest {
         s -> {
           s.proxy = true;
           s.timeout = Duration.ofSeconds(2);
-          s.pairing =
-              pair
-                  ? new PairingConfig(
-                      Duration.ofMillis(PairingConfig.DEFAULT_WINDOW_MILLIS),
-                      PairingConfig.DEFAULT_MAX_PENDING)
-                  : null;
+          if (pair) {
+            s.pair();
+          }
         });
   }
 

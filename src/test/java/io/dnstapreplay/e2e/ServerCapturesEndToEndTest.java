@@ -3,11 +3,17 @@ package io.dnstapreplay.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.dnstapreplay.testing.Accounting;
 import io.dnstapreplay.testing.DaemonProcess;
+import io.dnstapreplay.testing.DaemonRunner;
+import io.dnstapreplay.testing.FrameStreamSender;
+import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.KnotLab.TargetZone;
 import io.dnstapreplay.testing.KnotTargets;
 import io.dnstapreplay.testing.RequiresTools;
+import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.tools.MiniJson;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +92,43 @@ class ServerCapturesEndToEndTest {
     assertEquals(0L, s.get("not_auth_response"));
     assertEquals(TCP, map(s, "unusable_responses").get("non_udp"));
     assertEquals((long) outcomes.get("mismatched") > 0 ? 1 : 0, r.exit(), r.stdout());
+  }
+
+  /**
+   * Paced by the timestamps, which reorders messages by time: BIND's responses carry no earlier
+   * time than their query, so they still come after it.
+   */
+  @Test
+  void pacedByTimeTheBindCaptureStillPairs() throws Exception {
+    DaemonProcess.Finished r = replay("bind-auth.tap", "--pair", "--speed", "20");
+    Map<String, Object> s = MiniJson.object(r.stdout());
+    assertEquals(PAIRS, map(s, "pairing").get("paired"), r.stdout());
+    assertEquals(UDP, s.get("queries"));
+  }
+
+  /** Unbound sends dnstap over TCP too: its capture, live over --tcp, pairs the same. */
+  @Test
+  void liveOverTcpTheUnboundCapturePairs() throws Exception {
+    try (DaemonRunner d =
+        DaemonRunner.start(
+            dir,
+            TARGETS.get(TargetZone.NORMAL).targetAddress(),
+            x -> {
+              x.proxy = true;
+              x.tcp = new InetSocketAddress("127.0.0.1", 0);
+              x.pair();
+            })) {
+      List<byte[]> frames =
+          KnotCapture.readFrames(Path.of("testdata", "servers", "unbound-client.tap"));
+      FrameStreamSender.sendSession(d.tcpAddress(), frames);
+      Scrape m = d.awaitPayloads(PAIRS);
+      assertEquals(PAIRS, m.result("dnstap_replay_pairing_total", "paired"));
+      assertEquals(0, m.result("dnstap_replay_pairing_pending", null));
+      assertEquals(
+          frames.size(), m.value("dnstap_replay_transport_data_frames_total{transport=\"tcp\"}"));
+      Accounting.assertQueriesBalance(m, UDP);
+      assertEquals(0, m.result(Accounting.QUERIES, "timeout"));
+    }
   }
 
   /** Without --pair, BIND's capture replays nothing, and says why at the default log level. */

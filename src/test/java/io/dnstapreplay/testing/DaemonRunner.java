@@ -89,6 +89,14 @@ public final class DaemonRunner implements AutoCloseable {
     /** Pair responses with their queries ({@code --pair}); null for the original's behaviour. */
     public PairingConfig pairing;
 
+    /** {@code --pair} with the CLI's defaults. */
+    public void pair() {
+      pairing =
+          new PairingConfig(
+              Duration.ofMillis(PairingConfig.DEFAULT_WINDOW_MILLIS),
+              PairingConfig.DEFAULT_MAX_PENDING);
+    }
+
     /** Listen on TCP too, e.g. {@code 127.0.0.1:0}; null for the Unix socket alone. */
     public InetSocketAddress tcp;
 

@@ -65,7 +65,8 @@ public final class KnotCapture {
     return frames;
   }
 
-  private static List<byte[]> readFrames(Path file) throws IOException {
+  /** The data frames of any Frame Streams file, in file order. */
+  public static List<byte[]> readFrames(Path file) throws IOException {
     List<byte[]> out = new ArrayList<>();
     try (InputStream in = Files.newInputStream(file);
         FrameStreamReader r =
