@@ -212,9 +212,13 @@ public final class Pairer {
     clock = Math.max(clock, t);
   }
 
-  /** Nanoseconds since the epoch, saturated: a bogus year cannot wrap the clock around. */
+  /**
+   * Nanoseconds since the epoch of an unsigned {@code sec} and {@code nsec}, saturated: a bogus
+   * year cannot wrap the clock around.
+   */
   private static long nanos(long sec, int nsec) {
-    long max = Long.MAX_VALUE / 1_000_000_000L - 1;
-    return Math.min(Math.max(sec, 0), max) * 1_000_000_000L + Integer.toUnsignedLong(nsec);
+    long maxSec = (Long.MAX_VALUE - 0xFFFF_FFFFL) / 1_000_000_000L;
+    long s = Long.compareUnsigned(sec, maxSec) > 0 ? maxSec : sec;
+    return s * 1_000_000_000L + Integer.toUnsignedLong(nsec);
   }
 }

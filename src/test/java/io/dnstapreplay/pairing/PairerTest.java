@@ -292,6 +292,25 @@ class PairerTest {
   }
 
   @Test
+  void absurdTimestampsNeitherWrapTheClockNorLoseCounts() {
+    pairer = pairer(Duration.ofMillis(1), 100);
+    pairer.accept(query(5301, 1, 1_000_000));
+    for (long sec : new long[] {Long.MAX_VALUE, -1L /* 2^64 - 1 as uint64 */}) {
+      Dnstap far =
+          PairingMessages.wrap(
+              query(5302, 2, 0).getMessage().toBuilder().setQueryTimeSec(sec).setQueryTimeNsec(-1));
+      assertNull(pairer.accept(far));
+    }
+    // the year 292 billion aged the first out, and the clock stays there
+    assertCounts(0, 0, 1, 0, 0);
+    Dnstap r = response(5302, 2, 2_000_000);
+    assertNotNull(pairer.accept(r).getMessage().getQueryMessage());
+    assertNotNull(pairer.accept(response(5302, 2, 2_000_000)).getMessage().getQueryMessage());
+    assertCounts(2, 0, 1, 0, 0);
+    assertEquals(0, pairer.pending());
+  }
+
+  @Test
   void finishCountsWhatStillWaits() {
     for (int id = 1; id <= 4; id++) {
       pairer.accept(query(5300, id, 1000));
