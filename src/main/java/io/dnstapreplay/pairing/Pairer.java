@@ -119,7 +119,9 @@ public final class Pairer {
    */
   private Dnstap response(Dnstap d) {
     Message m = d.getMessage();
-    PairKey key = m.hasResponseMessage() ? PairKey.of(m, m.getResponseMessage()) : null;
+    // nothing pending (a Knot source with both in one message): no key to compute
+    PairKey key =
+        pending > 0 && m.hasResponseMessage() ? PairKey.of(m, m.getResponseMessage()) : null;
     Pending p = key == null ? null : firstOfKey.get(key);
     if (p != null) {
       remove(p);
