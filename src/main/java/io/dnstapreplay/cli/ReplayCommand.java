@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
       "1:an address or path could not be used (nothing is left behind); with --read, payloads"
           + " mismatched, timed out or lacked a field",
       "2:bad command line; with --read, trouble: an input unreadable or damaged, the target or"
-          + " a record file unusable, or the run interrupted",
+          + " a record file unusable, the run interrupted, or nothing replayed but responses"
+          + " the options cannot use (--pair)",
       "3:a stage failed (out of memory, or another fatal error): restart it"
     })
 public final class ReplayCommand implements Callable<Integer> {

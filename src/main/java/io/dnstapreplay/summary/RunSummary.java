@@ -14,9 +14,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 /**
  * RunSummary is the verdict of a replay of files, taken from the same counters the daemon exports,
@@ -114,6 +116,12 @@ public record RunSummary(
     if (error > 0) {
       troubles.add(error + " queries could not be sent or the target reported them unreachable");
     }
+    Map<String, Long> pairing = counts(PairOutcome.values(), PairOutcome::label, m::pairingCount);
+    Map<String, Long> unusable = counts(Unusable.values(), Unusable::label, m::unusableCount);
+    long queries = timeout + error + count(m.queriesSuccess.count());
+    if (queries == 0) {
+      nothingReplayed(unusable, pairing).ifPresent(troubles::add);
+    }
     List<RecordFileWriter.Result> outputs = new ArrayList<>();
     addOutput(outputs, troubles, outcome.errors(), m.errorTxError.count());
     addOutput(outputs, troubles, outcome.timeouts(), m.timeoutTxError.count());
@@ -131,13 +139,36 @@ public record RunSummary(
         read.frames(),
         Collections.unmodifiableMap(outcomes),
         count(m.dnstapIgnored.count()),
-        counts(PairOutcome.values(), PairOutcome::label, m::pairingCount),
-        counts(Unusable.values(), Unusable::label, m::unusableCount),
-        timeout + error + count(m.queriesSuccess.count()),
+        pairing,
+        unusable,
+        queries,
         outcome.elapsed(),
         Collections.unmodifiableMap(latency),
         List.copyOf(outputs),
         List.copyOf(troubles));
+  }
+
+  /**
+   * A source or options that gave nothing to replay but responses that could not be (the source's
+   * hint lines say why): a misconfigured replay must not pass as a clean one.
+   */
+  private static Optional<String> nothingReplayed(
+      Map<String, Long> unusable, Map<String, Long> pairing) {
+    Map<String, Long> why = new LinkedHashMap<>();
+    unusable.forEach((k, v) -> why.merge(k, v, Long::sum));
+    String unpaired = PairOutcome.RESPONSE_WITHOUT_QUERY.label();
+    why.merge(unpaired, pairing.get(unpaired), Long::sum);
+    String reasons =
+        why.entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+    return reasons.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            "no query was replayed, but responses these options cannot use arrived ("
+                + reasons
+                + "); see the hints above");
   }
 
   private static void addOutput(

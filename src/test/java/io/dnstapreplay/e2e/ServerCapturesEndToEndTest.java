@@ -140,8 +140,14 @@ class ServerCapturesEndToEndTest {
     assertEquals(
         Map.of("client_response", 165L, "response_without_query", 56L, "non_udp", 10L),
         map(s, "unusable_responses"));
+    // nothing replayed while responses could not be: trouble, not a clean run
+    assertEquals(2, r.exit(), r.stderr());
     List<String> lines = r.stderr().lines().toList();
-    assertEquals(2, lines.size(), r.stderr());
+    assertEquals(3, lines.size(), r.stderr());
+    assertEquals(
+        "dnstap-replay: no query was replayed, but responses these options cannot use arrived"
+            + " (client_response 165, response_without_query 56, non_udp 10); see the hints above",
+        lines.get(2));
     assertEquals(
         1,
         lines.stream()

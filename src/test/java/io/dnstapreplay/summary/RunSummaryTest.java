@@ -92,6 +92,31 @@ class RunSummaryTest {
   }
 
   @Test
+  void responsesThatCouldNotBeReplayedWithNothingReplayedAreTrouble() {
+    m.unusable(Unusable.RESPONSE_WITHOUT_QUERY);
+    m.unusable(Unusable.CLIENT_RESPONSE);
+    m.pairing(PairOutcome.RESPONSE_WITHOUT_QUERY);
+    m.payloadsSuccess.increment(3);
+
+    RunSummary s = summary(complete(3));
+
+    assertEquals(RunSummary.TROUBLE, s.exitStatus());
+    assertEquals(
+        List.of(
+            "no query was replayed, but responses these options cannot use arrived"
+                + " (client_response 1, response_without_query 2); see the hints above"),
+        s.troubles());
+  }
+
+  @Test
+  void unusableResponsesBesideReplayedOnesAreNotTrouble() {
+    countAMixedRun();
+    m.unusable(Unusable.NON_UDP);
+
+    assertEquals(RunSummary.DIFFERENT, summary(complete(21)).exitStatus());
+  }
+
+  @Test
   void everyPayloadIsInOneOutcome() {
     countAMixedRun();
     RunSummary s = summary(complete(21));
