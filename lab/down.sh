@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Stop everything the lab scripts started in LAB_RUN. The source goes first so Knot flushes
-# its dnstap queue and finishes the Frame Streams session (STOP/FINISH) while the listener is
-# still there; the rest stop in parallel (knotd takes 1-2 s to exit). Only PIDs recorded by
+# Stop everything the lab scripts started in LAB_RUN: the servers first, in parallel (knotd takes
+# 1-2 s to exit), so they flush their dnstap queues and finish the Frame Streams session
+# (STOP/FINISH) while the capture still listens; the capture last. Only PIDs recorded by
 # lib.sh's start_bg are signalled. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,13 +9,13 @@ cd "$(dirname "$0")"
 . ./lib.sh
 
 [ -f "$LAB_RUN/started" ] || exit 0
-stop_bg source-knot
-./capture.sh stop &
 while read -r name; do
     case "$name" in
-        source-knot | capture) ;;
+        capture) ;;
+        bind | nsd | unbound | dnsdist) ./server.sh stop "$name" & ;;
         *) stop_bg "$name" & ;;
     esac
 done <"$LAB_RUN/started"
 wait
+./capture.sh stop
 rm -f "$LAB_RUN/started"

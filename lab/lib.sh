@@ -13,9 +13,21 @@ TARGET_ZONE=${TARGET_ZONE:-example.test.zone}     # or example.test.variant.zone
 PROXY_ALLOW=${PROXY_ALLOW-127.0.0.0/8}            # set but empty: target drops PROXY v2 queries
 DNSTAP_SOCK=${DNSTAP_SOCK:-$LAB_RUN/dnstap.sock}  # where the source knot sends dnstap
 DNSTAP_CONTENT_TYPE=protobuf:dnstap.Dnstap
+# the other dnstap sources (server.sh)
+BIND_PORT=${BIND_PORT:-5310}
+NSD_PORT=${NSD_PORT:-5320}
+UNBOUND_PORT=${UNBOUND_PORT:-5330}
+UNBOUND_PROXY_PORT=${UNBOUND_PROXY_PORT:-}        # empty: no port that takes PROXY v2
+DNSDIST_PORT=${DNSDIST_PORT:-5350}
+DNSDIST_BACKEND=${DNSDIST_BACKEND:-127.0.0.1:$NSD_PORT}
+DNSDIST_BACKEND_PROXY=${DNSDIST_BACKEND_PROXY:-0} # 1: pass the client on to the backend in PROXY v2
+DNSDIST_PROXY_ACL=${DNSDIST_PROXY_ACL:-}          # e.g. 127.0.0.1/32: those senders must send PROXY v2
+DNSTAP_SINK=${DNSTAP_SINK:-unix}                  # server.sh: unix (DNSTAP_SOCK), tcp (DNSTAP_TCP), none
+DNSTAP_TCP=${DNSTAP_TCP:-127.0.0.1:5331}          # DNSTAP_SINK=tcp: the listener's address
 # Knot retries a missing dnstap listener only about every 5 s.
 DNSTAP_CONNECT_SECONDS=${DNSTAP_CONNECT_SECONDS:-12}
 READY_SECONDS=10
+FLUSH_SECONDS=${FLUSH_SECONDS:-2}                 # server.sh stop: time for the dnstap writer
 STOP_SECONDS=10
 
 # knotd lives in /usr/sbin, which is not on a normal user's PATH.

@@ -1,20 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Real Knot DNS servers on loopback, started through the repository's {@code lab/} scripts, so
@@ -38,8 +29,6 @@ public final class KnotLab implements AutoCloseable {
 
   private static final long START_SECONDS = 60;
   private static final long DRIVE_SECONDS = 180;
-  private static final int MAX_START_ATTEMPTS = 3;
-  private static final String PORT_TAKEN = "address already in use";
   private static final String PROXY_ALLOW_LOOPBACK = "127.0.0.0/8";
 
   /** The zone the target serves as {@code example.test.}. */
@@ -58,34 +47,28 @@ public final class KnotLab implements AutoCloseable {
     }
   }
 
-  private final Path labDir;
-  private final Path runDir;
-  private final Map<String, String> environment;
+  private final LabScripts scripts;
   private final Integer targetPort;
   private final Integer sourcePort;
   private final Path dnstapSocket;
-  private final Thread shutdownHook;
-  private boolean closed;
 
-  private KnotLab(Builder builder, Path labDir, Path runDir) {
-    this.labDir = labDir;
-    this.runDir = runDir;
+  private KnotLab(Builder builder) {
+    this.scripts = new LabScripts("knot-lab-");
     this.targetPort = builder.target == null ? null : LoopbackPorts.next();
     this.sourcePort = builder.source ? LoopbackPorts.next() : null;
     this.dnstapSocket =
-        builder.dnstapSocket != null ? builder.dnstapSocket : runDir.resolve("dnstap.sock");
-    this.environment = new HashMap<>();
-    environment.put("LAB_RUN", runDir.toString());
-    environment.put("DNSTAP_SOCK", dnstapSocket.toString());
+        builder.dnstapSocket != null
+            ? builder.dnstapSocket
+            : scripts.runDir().resolve("dnstap.sock");
+    scripts.set("DNSTAP_SOCK", dnstapSocket.toString());
     if (targetPort != null) {
-      environment.put("TARGET_PORT", Integer.toString(targetPort));
-      environment.put("TARGET_ZONE", builder.target.file);
-      environment.put("PROXY_ALLOW", builder.proxyAllow ? PROXY_ALLOW_LOOPBACK : "");
+      scripts.set("TARGET_PORT", Integer.toString(targetPort));
+      scripts.set("TARGET_ZONE", builder.target.file);
+      scripts.set("PROXY_ALLOW", builder.proxyAllow ? PROXY_ALLOW_LOOPBACK : "");
     }
     if (sourcePort != null) {
-      environment.put("SOURCE_PORT", Integer.toString(sourcePort));
+      scripts.set("SOURCE_PORT", Integer.toString(sourcePort));
     }
-    this.shutdownHook = new Thread(this::stopQuietly, "knot-lab-shutdown");
   }
 
   /** A target serving the normal zone that accepts PROXY v2 queries from loopback. */
@@ -133,7 +116,7 @@ public final class KnotLab implements AutoCloseable {
 
   /** The lab's run directory: configs, logs, PID files. Deleted by {@link #close()}. */
   public Path runDir() {
-    return runDir;
+    return scripts.runDir();
   }
 
   /**
@@ -143,124 +126,28 @@ public final class KnotLab implements AutoCloseable {
    */
   public void drive(String mix) {
     sourcePort();
-    runScript(DRIVE_SECONDS, "drive.sh", mix);
+    scripts.run(DRIVE_SECONDS, "drive.sh", mix);
   }
 
-  /**
-   * Stops every process the lab started, the source first, and deletes the run directory.
-   * Idempotent.
-   */
+  /** Stops every process the lab started and deletes the run directory. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // the hook is running or about to: it stops the lab
-    }
-    runScript(START_SECONDS, "down.sh");
-    deleteRecursively(runDir);
+  public void close() {
+    scripts.close();
   }
 
   private void startProcesses(Builder builder) {
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
-    try {
-      if (targetPort != null) {
-        runScript(START_SECONDS, "knot.sh", "start", "target");
-      }
-      if (builder.captureFile != null) {
-        runScript(START_SECONDS, "capture.sh", "start", builder.captureFile.toString());
-      }
-      if (sourcePort != null) {
-        runScript(START_SECONDS, "knot.sh", "start", "source");
-      }
-    } catch (RuntimeException e) {
-      try {
-        close();
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  private void stopQuietly() {
-    try {
-      runScript(START_SECONDS, "down.sh");
-    } catch (RuntimeException ignored) {
-      // JVM exit: nothing left to report to
-    }
-  }
-
-  private void runScript(long timeoutSeconds, String script, String... args) {
-    List<String> command = new ArrayList<>(List.of("bash", labDir.resolve(script).toString()));
-    command.addAll(List.of(args));
-    Path output = runDir.resolve("script-output.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(labDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    builder.environment().putAll(environment);
-    try {
-      Process process = builder.start();
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(
-            String.join(" ", command) + " still running after " + timeoutSeconds + " s");
-      }
-      if (process.exitValue() != 0) {
-        throw new LabScriptException(
-            String.join(" ", command)
-                + " exited with "
-                + process.exitValue()
-                + ":\n"
-                + Files.readString(output, StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted running " + script, e);
-    }
-  }
-
-  /** The repository's {@code lab/} dir, found upwards from the working directory. */
-  static Path findLabDir() {
-    Path dir = Path.of("").toAbsolutePath();
-    for (; dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("lab/knot.sh"))) {
-        return dir.resolve("lab");
-      }
-    }
-    throw new IllegalStateException("no lab/knot.sh above " + Path.of("").toAbsolutePath());
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete lab run dir " + dir, e);
-    }
-  }
-
-  /** A lab script failed; the message holds its output, including the end of Knot's log. */
-  static final class LabScriptException extends IllegalStateException {
-    private static final long serialVersionUID = 1L;
-
-    LabScriptException(String message) {
-      super(message);
-    }
-
-    boolean portTaken() {
-      return getMessage().contains(PORT_TAKEN);
-    }
+    scripts.start(
+        () -> {
+          if (targetPort != null) {
+            scripts.run(START_SECONDS, "knot.sh", "start", "target");
+          }
+          if (builder.captureFile != null) {
+            scripts.run(START_SECONDS, "capture.sh", "start", builder.captureFile.toString());
+          }
+          if (sourcePort != null) {
+            scripts.run(START_SECONDS, "knot.sh", "start", "source");
+          }
+        });
   }
 
   /** What to start; nothing runs until {@link #start()}. */
@@ -322,26 +209,7 @@ public final class KnotLab implements AutoCloseable {
         tools.add("fstrm_capture");
       }
       KnotRequirement.assumeTools(tools.toArray(String[]::new));
-      Path labDir = findLabDir();
-      for (int attempt = 1; ; attempt++) {
-        KnotLab lab = new KnotLab(this, labDir, newRunDir());
-        try {
-          lab.startProcesses(this);
-          return lab;
-        } catch (LabScriptException e) {
-          if (!e.portTaken() || attempt == MAX_START_ATTEMPTS) {
-            throw e;
-          }
-        }
-      }
-    }
-
-    private static Path newRunDir() {
-      try {
-        return Files.createTempDirectory("knot-lab-");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return LabScripts.startRetrying(() -> new KnotLab(this), lab -> lab.startProcesses(this));
     }
   }
 }
