@@ -12,10 +12,10 @@
 #                                       CLIENT_QUERY and CLIENT_RESPONSE
 #
 # dnstap goes to DNSTAP_SINK: unix (DNSTAP_SOCK), tcp (DNSTAP_TCP, Unbound only) or none.
-# `start` returns once the server answers over TCP from 127.0.0.2 and, unless DNSTAP_SINK is
-# none, once its dnstap writer is connected: a listener (the program under test, capture.sh)
-# must be there first. The readiness query goes over TCP, so it never counts among the
-# replayed UDP queries. Knobs: see lib.sh; runtime files under $LAB_RUN/NAME/.
+# `start` returns once the server answers from 127.0.0.2 and, unless DNSTAP_SINK is none, once
+# its dnstap writer is connected: a listener (the program under test, capture.sh) must be there
+# first. The readiness query goes over TCP when the server logs dnstap, so it never counts
+# among the replayed UDP queries. Knobs: see lib.sh; runtime files under $LAB_RUN/NAME/.
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -180,7 +180,8 @@ conf_dnsdist() {
     cat <<CONF
 setACL({'127.0.0.0/8', '::1/128'})
 setSecurityPollSuffix('')           -- no security poll: it is a DNS query to the internet
-newServer({address='$DNSDIST_BACKEND', name='backend', useProxyProtocol=$proxy})
+-- always up: no health-check queries (they would be answered REFUSED by a Knot backend)
+newServer({address='$DNSDIST_BACKEND', name='backend', useProxyProtocol=$proxy}):setUp()
 CONF
     if [ -n "$DNSDIST_PROXY_ACL" ]; then
         echo "-- senders in these networks must put a PROXY v2 header before each query"
@@ -231,9 +232,13 @@ command_line() {
     esac
 }
 
-# answers -> 0 once the server answers SOA example.test. over TCP
+# answers -> 0 once the server answers SOA example.test. from 127.0.0.2: over TCP when it logs
+# dnstap, so the query never counts among the UDP queries a replay sees; over UDP when not,
+# since Knot, a backend dnsdist may send PROXY v2 to, takes PROXY v2 over UDP only
 answers() {
-    [ -n "$(kdig @127.0.0.1 -p "$port" -b 127.0.0.2 +tcp +time=1 +retry=0 +short +norec \
+    local tcp=+tcp
+    [ "$DNSTAP_SINK" = none ] && tcp=+notcp
+    [ -n "$(kdig @127.0.0.1 -p "$port" -b 127.0.0.2 $tcp +time=1 +retry=0 +short +norec \
         SOA example.test. 2>/dev/null)" ]
 }
 
@@ -257,8 +262,8 @@ tap_connected() {
 
 # wait_ready : the server exits when it cannot bind, so it must still run when it answers
 wait_ready() {
-    local i
-    for ((i = 0; i < DNSTAP_CONNECT_SECONDS * 10; i++)); do
+    local end=$((SECONDS + DNSTAP_CONNECT_SECONDS))
+    while [ "$SECONDS" -lt "$end" ]; do
         is_running "$name" || fail_start "$name" "$daemon exited"
         if owns_port && tap_connected && answers; then
             is_running "$name" || fail_start "$name" "$daemon exited"
