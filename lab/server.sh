@@ -145,6 +145,9 @@ conf_unbound() {
     identity: "unbound-lab"
     local-zone: "." refuse
     local-zone: "example.test." transparent
+    # record sets in zone order, as the other servers but BIND give them, so a replay to a
+    # second Unbound gets the same bytes
+    rrset-roundrobin: no
 auth-zone:
     name: "example.test."
     zonefile: "$dir/example.test.zone"
