@@ -37,16 +37,13 @@ esac
 dir=$LAB_RUN/$name
 case "$DNSTAP_SINK" in
     unix | none) ;;
-    tcp) [ "$name" = unbound ] || die "DNSTAP_SINK=tcp: only unbound here (BIND and NSD 4.6 write to a Unix socket)" ;;
+    tcp) [ "$name" = unbound ] || die "DNSTAP_SINK=tcp: only for unbound (BIND and NSD 4.6 have no TCP writer)" ;;
     *) die "DNSTAP_SINK must be unix, tcp or none" ;;
 esac
 
-# ipv6 -> 0 if the server should listen on ::1 too
-ipv6() { has_ipv6_loopback; }
-
 conf_bind() {
     local v6=none
-    ipv6 && v6=::1
+    has_ipv6_loopback && v6=::1
     cat <<CONF
 // recursion and validation off: nothing may leave the machine (without
 // dnssec-validation no, named refreshes the root trust anchor, RFC 5011)
@@ -84,7 +81,7 @@ CONF
 conf_nsd() {
     echo "server:"
     echo "    ip-address: 127.0.0.1@$port"
-    ipv6 && echo "    ip-address: ::1@$port"
+    has_ipv6_loopback && echo "    ip-address: ::1@$port"
     cat <<CONF
     server-count: 1
     username: ""
@@ -125,7 +122,7 @@ conf_unbound() {
     echo "server:"
     for p in $port $UNBOUND_PROXY_PORT; do
         echo "    interface: 127.0.0.1@$p"
-        ipv6 && echo "    interface: ::1@$p"
+        has_ipv6_loopback && echo "    interface: ::1@$p"
     done
     [ -z "$UNBOUND_PROXY_PORT" ] || echo "    proxy-protocol-port: $UNBOUND_PROXY_PORT"
     cat <<CONF
@@ -179,7 +176,7 @@ conf_dnsdist() {
     local proxy=false
     [ "$DNSDIST_BACKEND_PROXY" = 1 ] && proxy=true
     echo "setLocal('127.0.0.1:$port')"
-    ipv6 && echo "addLocal('[::1]:$port')"
+    has_ipv6_loopback && echo "addLocal('[::1]:$port')"
     cat <<CONF
 setACL({'127.0.0.0/8', '::1/128'})
 setSecurityPollSuffix('')           -- no security poll: it is a DNS query to the internet
