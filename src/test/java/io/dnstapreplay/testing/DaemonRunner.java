@@ -97,6 +97,9 @@ public final class DaemonRunner implements AutoCloseable {
               PairingConfig.DEFAULT_MAX_PENDING);
     }
 
+    /** The second {@code --dns}, for the queries logged over IPv6; null for one target. */
+    public InetSocketAddress ipv6Dns;
+
     /** Listen on TCP too, e.g. {@code 127.0.0.1:0}; null for the Unix socket alone. */
     public InetSocketAddress tcp;
 
@@ -160,7 +163,7 @@ public final class DaemonRunner implements AutoCloseable {
             s.matchStatusDelay,
             new ReplayConfig(
                 dns,
-                null,
+                s.ipv6Dns,
                 s.numSockets,
                 null,
                 s.proxy,

@@ -106,6 +106,15 @@ public final class ServerLab implements AutoCloseable {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 
+  /** The same port on {@code ::1}; fails where there is no IPv6 loopback. */
+  public InetSocketAddress ipv6Address() {
+    InetAddress ipv6 = LoopbackPorts.ipv6Loopback();
+    if (ipv6 == null) {
+      throw new IllegalStateException("no ::1 here");
+    }
+    return new InetSocketAddress(ipv6, port);
+  }
+
   /** Unbound's port that takes PROXY v2 queries only; fails unless built with it. */
   public InetSocketAddress proxyAddress() {
     if (proxyPort == null) {
