@@ -14,8 +14,8 @@ import java.util.List;
  *
  * <p>A <em>target</em> is what a replay is sent to; a <em>source</em> logs every response it gives
  * (with its query) as dnstap to a Unix socket, where the program under test, or the lab's own
- * {@code fstrm_capture}, listens. {@link #close()} stops the source first so Knot finishes its
- * Frame Streams session while the listener is still there.
+ * {@code fstrm_capture}, listens. {@link #close()} stops the servers before the capture, so Knot
+ * finishes its Frame Streams session while the listener is still there.
  *
  * <pre>{@code
  * try (KnotLab lab = KnotLab.builder().target(TargetZone.VARIANT).proxyAllow(true).start()) {
