@@ -120,7 +120,6 @@ public final class ReplayDaemon implements AutoCloseable {
             errors::offer,
             timeouts::offer);
     engine = ReplayEngine.start(c.replay(), outcomes, queue, udpGroup);
-    stages.watch("the replay dispatcher", engine::dispatching);
     metrics.health().addCritical("stages", stages::problem);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
     metrics.gauge(

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * PayloadQueue is the bounded hand-off between the socket readers (Netty event loops) and the
- * replay stage (a dedicated thread).
+ * replay stage, which either waits for items ({@link #drainTo} with a timeout) or takes what there
+ * is and asks to be woken when more arrives ({@link #wakeWhenNotEmpty}).
  *
  * <p>Producers never block: {@link #offer} and {@link #offerAll} take what fits, and a producer
  * left holding items parks itself with {@link #onSpace}, typically by switching its channel's
@@ -34,6 +35,7 @@ public final class PayloadQueue<T> {
   private final ConcurrentLinkedQueue<Runnable> parked = new ConcurrentLinkedQueue<>();
   private final AtomicInteger heldByProducers = new AtomicInteger();
   private final int resumeThreshold;
+  private Runnable consumerWake;
   private volatile int size;
 
   public PayloadQueue(int capacity) {
@@ -59,17 +61,44 @@ public final class PayloadQueue<T> {
    * @return how many were moved; the rest stay in {@code batch}
    */
   public int offerAll(Deque<T> batch) {
+    int n;
+    Runnable wake = null;
     lock.lock();
     try {
-      int n = Math.min(batch.size(), capacity - items.size());
+      n = Math.min(batch.size(), capacity - items.size());
       for (int i = 0; i < n; i++) {
         items.add(batch.poll());
       }
       size = items.size();
       if (n > 0) {
         notEmpty.signal();
+        wake = consumerWake;
+        consumerWake = null;
       }
-      return n;
+    } finally {
+      lock.unlock();
+    }
+    if (wake != null) {
+      wake.run();
+    }
+    return n;
+  }
+
+  /**
+   * For a consumer that never blocks: unless items are queued already, has the next {@link
+   * #offerAll} run {@code wake} once, on the producer's thread (it must not block). The check and
+   * the registration are atomic, so no item goes unnoticed.
+   *
+   * @return false, registering nothing, if items are queued
+   */
+  public boolean wakeWhenNotEmpty(Runnable wake) {
+    lock.lock();
+    try {
+      if (!items.isEmpty()) {
+        return false;
+      }
+      consumerWake = wake;
+      return true;
     } finally {
       lock.unlock();
     }
@@ -94,7 +123,6 @@ public final class PayloadQueue<T> {
    */
   public int drainTo(Collection<? super T> sink, int max, long timeout, TimeUnit unit)
       throws InterruptedException {
-    int n = 0;
     lock.lock();
     try {
       long nanos = unit.toNanos(timeout);
@@ -104,6 +132,21 @@ public final class PayloadQueue<T> {
         }
         nanos = notEmpty.awaitNanos(nanos);
       }
+    } finally {
+      lock.unlock();
+    }
+    return drainTo(sink, max);
+  }
+
+  /**
+   * Moves up to {@code max} items into {@code sink}, as many as are queued; never waits.
+   *
+   * @return the number of items moved
+   */
+  public int drainTo(Collection<? super T> sink, int max) {
+    int n = 0;
+    lock.lock();
+    try {
       while (n < max && !items.isEmpty()) {
         sink.add(items.poll());
         n++;

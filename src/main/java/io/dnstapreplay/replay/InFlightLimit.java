@@ -12,18 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bound until its timeout, but a target that drops some queries by policy must not shrink the
  * window for seconds per dropped query.
  *
- * <p>It is a counting semaphore shaped for one waiter (the dispatcher) and many fast releasers (one
- * per response): a release wakes the waiter only once enough permits are free (half the limit, at
- * most {@code wakeAt}), so a saturated replay costs one wake-up per batch instead of one context
- * switch per response, and the dispatcher then takes permits for a whole batch at once. One thread
- * acquires and waits at a time: the dispatcher while it runs, then the shutdown.
+ * <p>Permits are taken without waiting ({@link #tryAcquire}), by one thread at a time (the {@link
+ * ReplayPump}), and returned by the sockets' event loops, which then ask the pump to run: a full
+ * window leaves payloads in the queue, and no thread waits on it.
  */
 final class InFlightLimit {
   /** A query unanswered for this long, or 8 base round-trip times if more, is presumed lost. */
   static final long PRESUME_LOST_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final int max;
-  private final int wakeAt;
   private final boolean adaptive;
   private final CongestionWindow window;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -35,58 +32,42 @@ final class InFlightLimit {
 
   /**
    * @param max permits in all
-   * @param wakeAt free permits that wake a waiter at most (at most {@code max})
    * @param adaptive whether the {@link CongestionWindow} limits the live queries below {@code max};
    *     it measures round-trip times either way
    */
-  InFlightLimit(int max, int wakeAt, boolean adaptive) {
-    if (max < 1 || wakeAt < 1 || wakeAt > max) {
-      throw new IllegalArgumentException("max " + max + ", wakeAt " + wakeAt);
+  InFlightLimit(int max, boolean adaptive) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max " + max);
     }
     this.max = max;
-    this.wakeAt = wakeAt;
     this.adaptive = adaptive;
     this.window = new CongestionWindow(max);
     this.limit = adaptive ? window.size() : max;
   }
 
   /** A fixed limit of {@code max}. */
-  InFlightLimit(int max, int wakeAt) {
-    this(max, wakeAt, false);
+  InFlightLimit(int max) {
+    this(max, false);
   }
 
-  /** Takes between 1 and {@code n} permits, waiting while none (or too few to bother) are free. */
-  int acquireUpTo(int n) throws InterruptedException {
+  /** Takes up to {@code n} permits, as many as are free (maybe none); never waits. */
+  int tryAcquire(int n) {
     for (; ; ) {
       int used = inFlight.get();
-      int free = Math.min(max - used, limit - live.get());
-      if (free > 0) {
-        int k = Math.min(n, free);
-        if (inFlight.compareAndSet(used, used + k)) {
-          live.addAndGet(k);
-          return k;
-        }
-        continue;
+      int k = Math.min(n, Math.min(max - used, limit - live.get()));
+      if (k <= 0) {
+        return 0;
       }
-      synchronized (lock) {
-        waiting = true;
-        try {
-          while (free() < wakeMark()) {
-            lock.wait();
-          }
-        } finally {
-          waiting = false;
-        }
+      if (inFlight.compareAndSet(used, used + k)) {
+        live.addAndGet(k);
+        return k;
       }
     }
   }
 
-  private int free() {
-    return Math.min(max - inFlight.get(), limit - live.get());
-  }
-
-  private int wakeMark() {
-    return Math.max(1, Math.min(wakeAt, limit / 2));
+  /** Permits free now. */
+  int free() {
+    return Math.max(0, Math.min(max - inFlight.get(), limit - live.get()));
   }
 
   /**
@@ -121,7 +102,6 @@ final class InFlightLimit {
   /** Takes a query that is still unanswered after {@link #presumeLostAfterNanos} off the window. */
   void presumeLost() {
     live.decrementAndGet();
-    wakeIfFree();
   }
 
   /** How long a query may go unanswered before it is {@link #presumeLost presumed lost}. */
@@ -135,15 +115,10 @@ final class InFlightLimit {
    * @param wasLive false if it had been {@link #presumeLost presumed lost}
    */
   void release(boolean wasLive) {
-    inFlight.decrementAndGet();
     if (wasLive) {
       live.decrementAndGet();
     }
-    wakeIfFree();
-  }
-
-  private void wakeIfFree() {
-    if (waiting && free() >= wakeMark()) {
+    if (inFlight.decrementAndGet() == 0 && waiting) {
       synchronized (lock) {
         lock.notifyAll();
       }

@@ -23,12 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ReplayEngine is the replay stage: a dispatcher thread takes payloads off the queue, filters them,
- * and spreads the queries over {@code numSockets} connected UDP sockets to their target (one, or
- * one per address family), each of which keeps many queries in flight. A global permit count bounds
- * the queries in flight (memory and load on the target); when it is exhausted the dispatcher waits,
- * the queue fills, and the collectors stop reading: backpressure all the way to the DNS server's
- * dnstap buffer.
+ * ReplayEngine is the replay stage: {@code numSockets} connected UDP sockets to each target (one,
+ * or one per address family), each of which keeps many queries in flight, and the {@link
+ * ReplayPump} that takes payloads off the queue, filters them and sends their queries from the
+ * sockets' own event loops. A global permit count bounds the queries in flight (memory and load on
+ * the target); when it is exhausted the pump leaves the payloads queued, the queue fills, and the
+ * collectors stop reading: backpressure all the way to the DNS server's dnstap buffer.
  */
 public final class ReplayEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplayEngine.class);
@@ -53,21 +53,19 @@ public final class ReplayEngine implements AutoCloseable {
   private final List<ReplaySocketHandler> sockets;
   private final InFlightLimit permits;
   private final ReplayConfig config;
-  private final ReplayDispatcher dispatcher;
-  private final Thread dispatcherThread;
+  private final ReplayPump pump;
 
   private ReplayEngine(
       List<Channel> channels,
       List<ReplaySocketHandler> sockets,
       InFlightLimit permits,
       ReplayConfig config,
-      ReplayDispatcher dispatcher) {
+      ReplayPump pump) {
     this.channels = channels;
     this.sockets = sockets;
     this.permits = permits;
     this.config = config;
-    this.dispatcher = dispatcher;
-    this.dispatcherThread = new Thread(dispatcher, "replay-dispatcher");
+    this.pump = pump;
   }
 
   /**
@@ -81,11 +79,8 @@ public final class ReplayEngine implements AutoCloseable {
       PayloadQueue<Dnstap> queue,
       EventLoopGroup group)
       throws IOException {
-    InFlightLimit permits =
-        new InFlightLimit(
-            config.maxInFlight(),
-            Math.min(config.maxInFlight(), ReplayDispatcher.BATCH),
-            config.adaptiveWindow());
+    InFlightLimit permits = new InFlightLimit(config.maxInFlight(), config.adaptiveWindow());
+    ReplayPump pump = new ReplayPump(queue, config, outcomes, permits);
     int numSockets = config.numSockets();
     List<Channel> channels = new ArrayList<>();
     List<ReplaySocketHandler> sockets = new ArrayList<>();
@@ -93,7 +88,8 @@ public final class ReplayEngine implements AutoCloseable {
       int first = sockets.size();
       try {
         for (int i = 0; i < numSockets; i++) {
-          ReplaySocketHandler h = new ReplaySocketHandler(config, outcomes, permits, numSockets);
+          ReplaySocketHandler h =
+              new ReplaySocketHandler(config, outcomes, permits, numSockets, pump::wake);
           channels.add(connect(config, target, h, group));
           sockets.add(h);
         }
@@ -111,10 +107,8 @@ public final class ReplayEngine implements AutoCloseable {
         sockets.get(first + i).setNext(sockets.get(first + (i + 1) % numSockets));
       }
     }
-    ReplayDispatcher dispatcher = new ReplayDispatcher(queue, config, outcomes, sockets, permits);
-    ReplayEngine engine = new ReplayEngine(channels, sockets, permits, config, dispatcher);
-    engine.dispatcherThread.start();
-    return engine;
+    pump.start(sockets);
+    return new ReplayEngine(channels, sockets, permits, config, pump);
   }
 
   private static Channel connect(
@@ -145,11 +139,6 @@ public final class ReplayEngine implements AutoCloseable {
     return channels;
   }
 
-  /** Whether the dispatcher thread runs; it ends only on {@link #close} or a fatal error. */
-  public boolean dispatching() {
-    return dispatcherThread.isAlive();
-  }
-
   /** Queries sent and not yet answered, timed out or failed. */
   public int inFlight() {
     return permits.inFlight();
@@ -171,8 +160,7 @@ public final class ReplayEngine implements AutoCloseable {
    */
   @Override
   public void close() throws InterruptedException {
-    dispatcher.finish();
-    dispatcherThread.join();
+    pump.finish();
     if (!permits.awaitNone(
         config.timeout().toMillis() + SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
       log.warn("{} queries still in flight at shutdown: counted as timeouts", inFlight());

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.PortUnreachableException;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * ReplaySocketHandler drives one connected UDP socket to the target: it sends queries, matches
  * responses to them through an {@link InFlightTable}, and expires the unanswered. All its state
- * lives on the socket's event loop; other threads only {@link #submit} work to it.
+ * lives on the socket's event loop; other threads only {@link #submit} work to it. Whenever
+ * responses, timeouts or failures may have freed places in the window, it calls {@code freed} once
+ * (after a whole read, not per response), which asks the {@link ReplayPump} to send more.
  *
  * <p>Unlike the original it never resets the socket after a timeout: a late response is matched by
  * key, recognised as late, and counted, never compared with another query.
@@ -42,17 +45,26 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
   private final ReplayOutcomes outcomes;
   private final InFlightLimit permits;
   private final int ringSize;
+  private final Runnable freed;
   private final InFlightTable<ReplayQuery> table;
   private ReplaySocketHandler next = this;
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> sweeper;
 
+  /**
+   * @param freed called on the event loop when places in the window may have been freed
+   */
   ReplaySocketHandler(
-      ReplayConfig config, ReplayOutcomes outcomes, InFlightLimit permits, int ringSize) {
+      ReplayConfig config,
+      ReplayOutcomes outcomes,
+      InFlightLimit permits,
+      int ringSize,
+      Runnable freed) {
     this.config = config;
     this.outcomes = outcomes;
     this.permits = permits;
     this.ringSize = ringSize;
+    this.freed = freed;
     this.table = new InFlightTable<>(config.timeout().toNanos(), REMEMBERED_TIMEOUTS);
   }
 
@@ -68,8 +80,23 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     sweeper = ctx.executor().scheduleAtFixedRate(this::expire, sweep, sweep, TimeUnit.NANOSECONDS);
   }
 
-  /** Sends a batch from any thread; each query holds one in-flight permit. */
+  /** The socket's event loop; known once the handler is in the pipeline. */
+  EventExecutor executor() {
+    return ctx.executor();
+  }
+
+  /**
+   * Sends a batch, at once with one flush on the socket's own event loop, else as a task for it;
+   * each query holds one in-flight permit.
+   */
   void submit(List<ReplayQuery> batch) {
+    if (ctx.executor().inEventLoop()) {
+      for (ReplayQuery q : batch) {
+        send(q);
+      }
+      ctx.flush();
+      return;
+    }
     try {
       ctx.executor()
           .execute(
@@ -132,6 +159,12 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     sendHeld(c.key());
   }
 
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    freed.run();
+    ctx.fireChannelReadComplete();
+  }
+
   private void expire() {
     long now = now();
     for (InFlightTable.Completed<ReplayQuery> c : table.expire(now)) {
@@ -147,6 +180,8 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
             permits.presumeLost();
           }
         });
+    // Timeouts and queries presumed lost free places; a sweep is rare enough to ask every time.
+    freed.run();
   }
 
   private void onSendFailure(ReplayQuery q, Throwable cause) {
@@ -155,6 +190,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
       warnings.warn("failed sends", "cannot send a query to the target: {}", cause.toString());
       fail(q);
       sendHeld(c.key());
+      freed.run();
     }
   }
 
@@ -171,6 +207,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
       for (InFlightTable.Completed<ReplayQuery> c : all) {
         sendHeld(c.key());
       }
+      freed.run();
     } else {
       warnings.warn("UDP socket errors", "UDP socket error: {}", cause.toString());
     }

@@ -160,7 +160,7 @@ class ReplayDaemonStartTest {
     assertEquals(0, udpSocketsToTarget());
   }
 
-  /** Every stage is watched: the dispatcher thread and the event loops it made. */
+  /** Every stage is watched: the event loops it made. */
   @Test
   void healthReportsItsStages() throws Exception {
     try (ReplayDaemon d = ReplayDaemon.start(config(0, dir.resolve("replay.sock")))) {

@@ -59,6 +59,22 @@ class PayloadQueueTest {
   }
 
   @Test
+  void aConsumerThatFoundNothingIsWokenOnceByTheNextItems() {
+    PayloadQueue<Integer> q = new PayloadQueue<>(8);
+    AtomicInteger woken = new AtomicInteger();
+    assertTrue(q.wakeWhenNotEmpty(woken::incrementAndGet));
+    assertEquals(0, woken.get());
+    q.offer(1);
+    assertEquals(1, woken.get());
+    q.offer(2);
+    assertEquals(1, woken.get(), "once per registration");
+    assertFalse(q.wakeWhenNotEmpty(woken::incrementAndGet), "items are there: take them");
+    List<Integer> out = new ArrayList<>();
+    assertEquals(2, q.drainTo(out, 10));
+    assertEquals(List.of(1, 2), out);
+  }
+
+  @Test
   void capacityMustBePositive() {
     assertThrows(IllegalArgumentException.class, () -> new PayloadQueue<>(0));
     assertEquals(3, new PayloadQueue<Integer>(3).capacity());

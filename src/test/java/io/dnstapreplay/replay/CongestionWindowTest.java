@@ -108,7 +108,7 @@ class CongestionWindowTest {
       int size = fixedWindow > 0 ? fixedWindow : window.size();
       maxWindow = Math.max(maxWindow, size);
       if (halfWindowBursts && size - live < Math.max(1, size / 2)) {
-        return; // as the dispatcher, which wakes up once half the window is free
+        return; // as a sender that wakes up only once half the window is free
       }
       while (inFlight < offeredInFlight && inFlight < max && live < size) {
         inFlight++;

@@ -6,62 +6,45 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dnstapreplay.testing.Await;
-import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class InFlightLimitTest {
   @Test
-  void takesWhatIsFreeUpToTheRequest() throws Exception {
-    InFlightLimit limit = new InFlightLimit(10, 4);
-    assertEquals(6, limit.acquireUpTo(6));
-    assertEquals(4, limit.acquireUpTo(6));
+  void takesWhatIsFreeUpToTheRequestAndNeverWaits() {
+    InFlightLimit limit = new InFlightLimit(10);
+    assertEquals(6, limit.tryAcquire(6));
+    assertEquals(4, limit.free());
+    assertEquals(4, limit.tryAcquire(6));
+    assertEquals(0, limit.tryAcquire(1), "a full limit gives nothing rather than waiting");
     assertEquals(10, limit.inFlight());
+    limit.release(true);
+    assertEquals(1, limit.free());
+    assertEquals(1, limit.tryAcquire(5));
   }
 
   @Test
-  void aFullLimitWakesTheWaiterOnlyOnceEnoughIsFree() throws Exception {
-    InFlightLimit limit = new InFlightLimit(10, 4);
-    limit.acquireUpTo(10);
-    CompletableFuture<Integer> got = new CompletableFuture<>();
-    Thread waiter =
-        new Thread(
-            () -> {
-              try {
-                got.complete(limit.acquireUpTo(100));
-              } catch (InterruptedException e) {
-                got.completeExceptionally(e);
-              }
-            });
-    waiter.start();
-    awaitWaiting(waiter);
-    for (int i = 0; i < 3; i++) {
-      limit.release(true);
-    }
-    assertThrows(
-        TimeoutException.class,
-        () -> got.get(100, TimeUnit.MILLISECONDS),
-        "three free permits are fewer than the wake-up mark");
-    assertEquals(Thread.State.WAITING, waiter.getState());
-    limit.release(true);
-    assertEquals(4, got.get(5, TimeUnit.SECONDS));
-    assertEquals(10, limit.inFlight());
-  }
-
-  private static void awaitWaiting(Thread t) throws Exception {
-    Await.until(
-        () -> t.getState() == Thread.State.WAITING,
-        Duration.ofSeconds(5),
-        () -> "the waiter is " + t.getState());
+  void aQueryPresumedLostFreesItsPlaceInTheWindowNotItsPermit() {
+    InFlightLimit limit = new InFlightLimit(CongestionWindow.INITIAL_WINDOW + 1, true);
+    assertEquals(CongestionWindow.INITIAL_WINDOW, limit.tryAcquire(100));
+    limit.presumeLost();
+    assertEquals(1, limit.free(), "the window has a place again");
+    assertEquals(1, limit.tryAcquire(100));
+    assertEquals(0, limit.free(), "--max-in-flight still counts the lost query");
+    limit.release(false);
+    assertEquals(CongestionWindow.INITIAL_WINDOW, limit.inFlight());
+    assertEquals(0, limit.free(), "the lost query's end frees no place in the window twice");
   }
 
   @Test
   void awaitNoneReturnsWhenTheLastPermitComesBack() throws Exception {
-    InFlightLimit limit = new InFlightLimit(3, 3);
-    limit.acquireUpTo(2);
+    InFlightLimit limit = new InFlightLimit(3);
+    limit.tryAcquire(2);
     assertFalse(limit.awaitNone(10, TimeUnit.MILLISECONDS));
     CompletableFuture.runAsync(
         () -> {
@@ -73,13 +56,11 @@ class InFlightLimitTest {
 
   @Test
   void manyReleasersNeverLoseAPermit() throws Exception {
-    InFlightLimit limit = new InFlightLimit(64, 16);
+    InFlightLimit limit = new InFlightLimit(64);
     int total = 200_000;
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      java.util.concurrent.BlockingQueue<Integer> taken =
-          new java.util.concurrent.LinkedBlockingQueue<>();
+      BlockingQueue<Integer> taken = new LinkedBlockingQueue<>();
       CompletableFuture<Void> releasers =
           CompletableFuture.runAsync(
               () -> {
@@ -97,20 +78,24 @@ class InFlightLimitTest {
               },
               pool);
       for (int sent = 0; sent < total; ) {
-        int n = limit.acquireUpTo(Math.min(32, total - sent));
+        int n = limit.tryAcquire(Math.min(32, total - sent));
+        if (n == 0) {
+          Thread.onSpinWait();
+          continue;
+        }
         sent += n;
         taken.add(n);
       }
       releasers.get(30, TimeUnit.SECONDS);
       assertEquals(0, limit.inFlight());
+      assertEquals(64, limit.free());
     } finally {
       pool.shutdownNow();
     }
   }
 
   @Test
-  void wakeUpMarkMustFitTheLimit() {
-    assertThrows(IllegalArgumentException.class, () -> new InFlightLimit(4, 5));
-    assertThrows(IllegalArgumentException.class, () -> new InFlightLimit(0, 1));
+  void theLimitMustBePositive() {
+    assertThrows(IllegalArgumentException.class, () -> new InFlightLimit(0));
   }
 }

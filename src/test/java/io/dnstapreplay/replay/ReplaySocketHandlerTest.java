@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,15 +45,18 @@ class ReplaySocketHandlerTest {
   private final RecordBuffer timeouts = new RecordBuffer(100);
   private final ReplayOutcomes outcomes =
       new ReplayOutcomes(metrics, matchSwitch, false, Set.of(), errors::offer, timeouts::offer);
-  private final InFlightLimit permits = new InFlightLimit(10, 1);
+  private final InFlightLimit permits = new InFlightLimit(10);
+  private final AtomicInteger freed = new AtomicInteger();
   private EmbeddedChannel channel;
 
   private ReplaySocketHandler handler(boolean proxy, int ringSize) {
-    return new ReplaySocketHandler(config(proxy, false), outcomes, permits, ringSize);
+    return new ReplaySocketHandler(
+        config(proxy, false), outcomes, permits, ringSize, freed::incrementAndGet);
   }
 
   private ReplaySocketHandler timespecHandler() {
-    return new ReplaySocketHandler(config(true, true), outcomes, permits, 1);
+    return new ReplaySocketHandler(
+        config(true, true), outcomes, permits, 1, freed::incrementAndGet);
   }
 
   /** The handler reads no target: its channel is already connected. */
@@ -122,12 +126,12 @@ class ReplaySocketHandlerTest {
     return new ReplayQuery(d, r, QueryKey.of(r.query()));
   }
 
-  private ReplayQuery take(byte[] query, byte[] logged) throws InterruptedException {
-    permits.acquireUpTo(1);
+  private ReplayQuery take(byte[] query, byte[] logged) {
+    assertEquals(1, permits.tryAcquire(1));
     return replayQuery(query, logged);
   }
 
-  private static byte[] sent(EmbeddedChannel ch) {
+  static byte[] sent(EmbeddedChannel ch) {
     ByteBuf b = ch.readOutbound();
     if (b == null) {
       return null;
@@ -137,7 +141,7 @@ class ReplaySocketHandlerTest {
     return bytes;
   }
 
-  private static void answer(EmbeddedChannel ch, byte[] response) {
+  static void answer(EmbeddedChannel ch, byte[] response) {
     ch.writeInbound(
         new DatagramPacket(Unpooled.wrappedBuffer(response), new InetSocketAddress(0), TARGET));
   }
@@ -160,7 +164,9 @@ class ReplaySocketHandlerTest {
     channel.runPendingTasks();
     assertArrayEquals(q, sent(channel));
     assertEquals(1, permits.inFlight());
+    assertEquals(0, freed.get());
     answer(channel, logged);
+    assertEquals(1, freed.get(), "the read freed a place: the pump is asked to send more");
     assertEquals(1, comparisons("matched"));
     assertEquals(1, scrape().result("dnstap_replay_dns_queries_total", "success"));
     assertEquals(0, permits.inFlight());
@@ -256,7 +262,7 @@ class ReplaySocketHandlerTest {
   /** Sends {@code q}, logged with a response time, through {@code h}; returns the datagram. */
   private byte[] sendWithResponseTime(ReplaySocketHandler h, byte[] q) throws Exception {
     channel = open(h);
-    permits.acquireUpTo(1);
+    assertEquals(1, permits.tryAcquire(1));
     h.submit(List.of(replayQuery(q, response(q, 0), LOGGED_TIME)));
     channel.runPendingTasks();
     return sent(channel);
@@ -276,7 +282,8 @@ class ReplaySocketHandlerTest {
   @Test
   void timespecWithoutProxySendsTheBareQueryAsTheOriginalDoes() throws Exception {
     byte[] q = InFlightTableTest.query(7, "a.example");
-    ReplaySocketHandler h = new ReplaySocketHandler(config(false, true), outcomes, permits, 1);
+    ReplaySocketHandler h =
+        new ReplaySocketHandler(config(false, true), outcomes, permits, 1, freed::incrementAndGet);
     assertArrayEquals(q, sendWithResponseTime(h, q));
   }
 

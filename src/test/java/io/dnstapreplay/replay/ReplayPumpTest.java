@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.dnstapreplay.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.google.protobuf.ByteString;
+import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
+import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.ipnet.IpNetworks;
+import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.queue.PayloadQueue;
+import io.dnstapreplay.report.RecordBuffer;
+import io.dnstapreplay.testing.Scrape;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The pump on an embedded event loop: what it takes off the queue, in what order, and when. */
+class ReplayPumpTest {
+  private static final int WINDOW = 3;
+
+  private final Metrics metrics = new Metrics();
+  private final ReplayOutcomes outcomes =
+      new ReplayOutcomes(
+          metrics,
+          new MatchSwitch(metrics::setMatchStatus),
+          false,
+          Set.of(),
+          new RecordBuffer(100)::offer,
+          new RecordBuffer(100)::offer);
+  private final InFlightLimit permits = new InFlightLimit(WINDOW);
+  private final PayloadQueue<Dnstap> queue = new PayloadQueue<>(100);
+  private final ReplayConfig config =
+      new ReplayConfig(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 53),
+          null,
+          1,
+          null,
+          false,
+          false,
+          Duration.ofSeconds(1),
+          WINDOW,
+          false,
+          false,
+          IpNetworks.none(),
+          Set.of(),
+          null);
+  private final ReplayPump pump = new ReplayPump(queue, config, outcomes, permits);
+  private EmbeddedChannel channel;
+
+  @BeforeEach
+  void open() {
+    ReplaySocketHandler h = new ReplaySocketHandler(config, outcomes, permits, 1, pump::wake);
+    channel = new EmbeddedChannel();
+    channel.freezeTime();
+    channel.pipeline().addLast(h);
+    pump.start(List.of(h));
+  }
+
+  @AfterEach
+  void close() {
+    channel.finishAndReleaseAll();
+  }
+
+  private static Dnstap payload(byte[] query, Message.Type type) {
+    return Dnstap.newBuilder()
+        .setType(Dnstap.Type.MESSAGE)
+        .setMessage(
+            Message.newBuilder()
+                .setType(type)
+                .setSocketFamily(SocketFamily.INET)
+                .setSocketProtocol(SocketProtocol.UDP)
+                .setQueryAddress(ByteString.copyFrom(new byte[] {(byte) 192, 0, 2, 1}))
+                .setQueryPort(40000)
+                .setQueryMessage(ByteString.copyFrom(query))
+                .setResponseMessage(
+                    ByteString.copyFrom(ReplaySocketHandlerTest.response(query, 0))))
+        .build();
+  }
+
+  private static byte[] query(int i) {
+    return InFlightTableTest.query(i, "q" + i + ".example");
+  }
+
+  /** Hands {@code payloads} to the queue as a collector's read would. */
+  private void collect(Dnstap... payloads) {
+    queue.offerAll(new ArrayDeque<>(List.of(payloads)));
+  }
+
+  private byte[] sent() {
+    return ReplaySocketHandlerTest.sent(channel);
+  }
+
+  private void answer(byte[] query) {
+    ReplaySocketHandlerTest.answer(channel, ReplaySocketHandlerTest.response(query, 0));
+  }
+
+  @Test
+  void takesOnlyWhatTheWindowAllowsAndEachReadThatFreesPlacesSendsMore() {
+    for (int i = 0; i < 5; i++) {
+      collect(payload(query(i), Message.Type.AUTH_RESPONSE));
+    }
+    channel.runPendingTasks();
+    for (int i = 0; i < WINDOW; i++) {
+      assertArrayEquals(query(i), sent());
+    }
+    assertNull(sent());
+    assertEquals(2, queue.size(), "the rest waits in the queue: backpressure to the collectors");
+
+    answer(query(0));
+    channel.runPendingTasks();
+    assertArrayEquals(query(3), sent());
+    assertNull(sent());
+    assertEquals(1, queue.size());
+  }
+
+  @Test
+  void anEmptyQueueWakesThePumpWhenACollectorAddsToIt() {
+    channel.runPendingTasks();
+    assertNull(sent());
+    collect(payload(query(1), Message.Type.AUTH_RESPONSE));
+    channel.runPendingTasks();
+    assertArrayEquals(query(1), sent());
+  }
+
+  @Test
+  void everyPayloadHasItsOutcomeInQueueOrder() {
+    collect(
+        payload(query(1), Message.Type.AUTH_RESPONSE),
+        payload(query(2), Message.Type.CLIENT_RESPONSE),
+        payload(new byte[5], Message.Type.AUTH_RESPONSE),
+        payload(query(3), Message.Type.AUTH_RESPONSE));
+    channel.runPendingTasks();
+    assertArrayEquals(query(1), sent());
+    assertArrayEquals(query(3), sent());
+    assertNull(sent());
+    Scrape s = new Scrape(metrics.scrape());
+    assertEquals(1, s.value("dnstap_replay_dnstap_ignored_total"));
+    assertEquals(1, s.result("dnstap_replay_dns_queries_total", "error"), "too short to send");
+    assertEquals(2, permits.inFlight());
+  }
+}
