@@ -8,7 +8,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -39,9 +38,10 @@ public final class ReplayEngine implements AutoCloseable {
   /**
    * Datagrams read per system call, at most. Above 1, epoll reads with recvmmsg, which delivers an
    * empty datagram as one; its single-datagram read on a connected socket takes 0 bytes for
-   * "nothing to read", so an empty response would vanish uncounted.
+   * "nothing to read", so an empty response would vanish uncounted. Each slot takes the largest
+   * datagram, so a read's buffer is this many times 64 KiB, taken from the pool for the read only.
    */
-  static final int DATAGRAMS_PER_READ = 2;
+  static final int DATAGRAMS_PER_READ = 8;
 
   /** Socket buffers large enough to absorb bursts of thousands of responses. */
   static final int SOCKET_BUFFER_BYTES = 4 << 20;
@@ -120,8 +120,7 @@ public final class ReplayEngine implements AutoCloseable {
             .channel(Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(
-                ChannelOption.RCVBUF_ALLOCATOR,
-                new FixedRecvByteBufAllocator(DATAGRAMS_PER_READ * MAX_DATAGRAM))
+                ChannelOption.RCVBUF_ALLOCATOR, new DatagramReads(DATAGRAMS_PER_READ, MAX_DATAGRAM))
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
             .handler(h);
