@@ -204,6 +204,7 @@ final class ReplayPump {
           classify(intake.accept(d));
         }
         batch.clear();
+        continue;
       }
       int n = permits.tryAcquire(toSend.size());
       if (n == 0) {

@@ -40,7 +40,7 @@ class ReplayPumpTest {
           new RecordBuffer(100)::offer,
           new RecordBuffer(100)::offer);
   private final InFlightLimit permits = new InFlightLimit(WINDOW);
-  private final PayloadQueue<Dnstap> queue = new PayloadQueue<>(100);
+  private final PayloadQueue<Dnstap> queue = new PayloadQueue<>(4096);
   private final ReplayConfig config =
       new ReplayConfig(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 53),
@@ -132,6 +132,30 @@ class ReplayPumpTest {
     collect(payload(query(1), Message.Type.AUTH_RESPONSE));
     channel.runPendingTasks();
     assertArrayEquals(query(1), sent());
+  }
+
+  @Test
+  void batchesWithNothingToSendDoNotStopThePump() {
+    for (int i = 0; i < 2 * ReplayPump.BATCH; i++) {
+      collect(payload(query(i), Message.Type.CLIENT_RESPONSE));
+    }
+    collect(payload(query(1), Message.Type.AUTH_RESPONSE));
+    channel.runPendingTasks();
+    assertArrayEquals(query(1), sent());
+    assertEquals(
+        2 * ReplayPump.BATCH,
+        new Scrape(metrics.scrape()).value("dnstap_replay_dnstap_ignored_total"));
+  }
+
+  @Test
+  void aRunYieldsToTheLoopAfterItsLimitAndTheNextRunGoesOn() {
+    for (int i = 0; i < ReplayPump.RUN_LIMIT + 1; i++) {
+      collect(payload(query(i), Message.Type.CLIENT_RESPONSE));
+    }
+    collect(payload(query(1), Message.Type.AUTH_RESPONSE));
+    channel.runPendingTasks();
+    assertArrayEquals(query(1), sent());
+    assertEquals(0, queue.size());
   }
 
   @Test
