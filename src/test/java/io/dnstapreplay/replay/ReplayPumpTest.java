@@ -42,22 +42,26 @@ class ReplayPumpTest {
   private final InFlightLimit permits = new InFlightLimit(WINDOW);
   private final PayloadQueue<Dnstap> queue = new PayloadQueue<>(4096);
   private final ReplayConfig config =
-      new ReplayConfig(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), 53),
-          null,
-          1,
-          null,
-          false,
-          false,
-          Duration.ofSeconds(1),
-          WINDOW,
-          false,
-          false,
-          IpNetworks.none(),
-          Set.of(),
-          null);
+      config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53), null);
   private final ReplayPump pump = new ReplayPump(queue, config, outcomes, permits);
   private EmbeddedChannel channel;
+
+  private static ReplayConfig config(InetSocketAddress target, InetSocketAddress ipv6Target) {
+    return new ReplayConfig(
+        target,
+        ipv6Target,
+        1,
+        null,
+        false,
+        false,
+        Duration.ofSeconds(1),
+        WINDOW,
+        false,
+        false,
+        IpNetworks.none(),
+        Set.of(),
+        null);
+  }
 
   @BeforeEach
   void open() {
@@ -156,6 +160,49 @@ class ReplayPumpTest {
     channel.runPendingTasks();
     assertArrayEquals(query(1), sent());
     assertEquals(0, queue.size());
+  }
+
+  /**
+   * With a second target, the queries logged over IPv6 go to its sockets, the rest to the first.
+   */
+  @Test
+  void eachQueryGoesToTheTargetOfItsAddressFamily() throws Exception {
+    ReplayConfig dual =
+        config(new InetSocketAddress("127.0.0.1", 53), new InetSocketAddress("::1", 53));
+    PayloadQueue<Dnstap> q = new PayloadQueue<>(10);
+    InFlightLimit limit = new InFlightLimit(WINDOW);
+    ReplayPump p = new ReplayPump(q, dual, outcomes, limit);
+    ReplaySocketHandler v4 = new ReplaySocketHandler(dual, outcomes, limit, 1, p::wake);
+    ReplaySocketHandler v6 = new ReplaySocketHandler(dual, outcomes, limit, 1, p::wake);
+    EmbeddedChannel ch4 = new EmbeddedChannel(v4);
+    EmbeddedChannel ch6 = new EmbeddedChannel(v6);
+    try {
+      p.start(List.of(v4, v6));
+      Dnstap overIpv6 =
+          payload(query(2), Message.Type.AUTH_RESPONSE).toBuilder()
+              .setMessage(
+                  payload(query(2), Message.Type.AUTH_RESPONSE).getMessage().toBuilder()
+                      .setSocketFamily(SocketFamily.INET6)
+                      .setQueryAddress(
+                          ByteString.copyFrom(InetAddress.getByName("2001:db8::1").getAddress())))
+              .build();
+      q.offerAll(
+          new ArrayDeque<>(
+              List.of(
+                  payload(query(1), Message.Type.AUTH_RESPONSE),
+                  overIpv6,
+                  payload(query(3), Message.Type.AUTH_RESPONSE))));
+      ch4.runPendingTasks();
+      ch6.runPendingTasks();
+      assertArrayEquals(query(1), ReplaySocketHandlerTest.sent(ch4));
+      assertArrayEquals(query(3), ReplaySocketHandlerTest.sent(ch4));
+      assertNull(ReplaySocketHandlerTest.sent(ch4));
+      assertArrayEquals(query(2), ReplaySocketHandlerTest.sent(ch6));
+      assertNull(ReplaySocketHandlerTest.sent(ch6));
+    } finally {
+      ch4.finishAndReleaseAll();
+      ch6.finishAndReleaseAll();
+    }
   }
 
   @Test
