@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The launchers (bin/ of a checkout, packaging/launcher of the package) make the JVM exit at its
- * first OutOfMemoryError, before the operator's JAVA_OPTS so that these can still turn it off. Run
- * in a copy of their surroundings with a {@code java} that only prints its arguments.
+ * first OutOfMemoryError and run the JIT and GC chosen for speed from the first query (README, "JVM
+ * settings"), before the operator's JAVA_OPTS so that these can still undo either. Run in a copy of
+ * their surroundings with a {@code java} that only prints its arguments.
  */
 class LaunchersTest {
   private static final String FLAG = "-XX:+ExitOnOutOfMemoryError";
@@ -76,6 +77,10 @@ class LaunchersTest {
     assertEquals(FLAG, args.get(0), out);
     int operator = args.indexOf("-XX:-ExitOnOutOfMemoryError");
     assertTrue(operator > 0, "JAVA_OPTS after the flag, so they can undo it: " + out);
+    for (String setting : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")) {
+      int at = args.indexOf(setting);
+      assertTrue(at > 0 && at < operator, setting + " by default, before JAVA_OPTS: " + out);
+    }
     assertEquals("io.dnstapreplay.cli.ReplayCommand", args.get(args.size() - 2), out);
   }
 }
