@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * ReplayOutcomes turns what happened to each payload into the original's counters and failure
  * records, in one place, so that the accounting identity operators rely on holds: every
  * AUTH_RESPONSE payload ends in exactly one outcome and one {@code dnstap_payloads_total} count. It
- * also counts what the {@link Intake} did before the filter. Thread-safe (called from the
- * dispatcher and every UDP event loop).
+ * also counts what the {@link Intake} did before the filter. Thread-safe (called from every UDP
+ * event loop).
  */
 public final class ReplayOutcomes implements Intake.Counters {
   private final Metrics metrics;

@@ -87,7 +87,7 @@ public class HotPathBenchmark {
     return Dnstap.parseFrom(frames.get(nextIndex(frames.size())));
   }
 
-  /** Dispatcher: SPEC section 3 filtering plus the matching key. */
+  /** The replay pump: SPEC section 3 filtering plus the matching key. */
   @Benchmark
   public void classifyAndKey(Blackhole bh) {
     Dnstap d = messages.get(nextIndex(messages.size()));
