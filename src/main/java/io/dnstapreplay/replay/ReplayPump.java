@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * queue was empty and a collector adds to it.
  *
  * <p>One consumer at a time: whichever loop runs the pump holds its lock, so the queue is taken in
- * order by one thread at a time and {@link #classify} sees every payload in queue order. A loop
- * that finds the lock taken leaves a request that the holder serves before it lets go.
+ * order by one thread at a time, and the {@link Intake} (guardrails, {@code --pair}) and then
+ * {@link #classify} see every payload in queue order, in one place ({@link #pump}). A loop that
+ * finds the lock taken leaves a request that the holder serves before it lets go.
  *
  * <p>Backpressure: the pump takes only as many payloads as the window has free places, so a full
  * window leaves them in the queue, which fills and stops the collectors' reads.
