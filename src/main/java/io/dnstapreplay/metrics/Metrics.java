@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -221,16 +222,14 @@ public final class Metrics {
                 "Queries held back because an indistinguishable query was in flight on every socket")
             .register(registry);
     equivalent = comparisons("equivalent");
-    for (MismatchClass c : MismatchClass.values()) {
-      mismatchClasses.put(
-          c,
-          Counter.builder(P + "dns_mismatch_classes")
-              .description(
-                  "Differences found in responses that are not byte for byte equal, one per class"
-                      + " of each (mismatched and equivalent alike)")
-              .tag("class", c.label())
-              .register(registry));
-    }
+    countersByLabel(
+        mismatchClasses,
+        MismatchClass.values(),
+        MismatchClass::label,
+        "dns_mismatch_classes",
+        "class",
+        "Differences found in responses that are not byte for byte equal, one per class of each"
+            + " (mismatched and equivalent alike)");
     responseLatency =
         Timer.builder(P + "dns_response_latency")
             .description("Time from sending a replayed query to receiving its response")
@@ -307,28 +306,39 @@ public final class Metrics {
   }
 
   private void registerIntakeMeters() {
-    for (PairOutcome o : PairOutcome.values()) {
-      pairing.put(
-          o,
-          Counter.builder(P + "pairing")
-              .description(
-                  "With --pair: pairs made, responses that had their query, and messages that never"
-                      + " paired, by result")
-              .tag(RESULT, o.label())
-              .register(registry));
-    }
+    countersByLabel(
+        pairing,
+        PairOutcome.values(),
+        PairOutcome::label,
+        "pairing",
+        RESULT,
+        "With --pair: pairs made, responses that had their query, and messages that never paired,"
+            + " by result");
     Gauge.builder(P + "pairing_pending", pairingPending, AtomicInteger::get)
         .description("With --pair: queries waiting for their response")
         .register(registry);
-    for (Unusable u : Unusable.values()) {
-      unusable.put(
-          u,
-          Counter.builder(P + "unusable_responses")
-              .description(
-                  "Responses the options cannot replay: client_response (needs --pair),"
-                      + " response_without_query (needs --pair), non_udp")
-              .tag("reason", u.label())
-              .register(registry));
+    countersByLabel(
+        unusable,
+        Unusable.values(),
+        Unusable::label,
+        "unusable_responses",
+        "reason",
+        "Responses the options cannot replay: client_response (needs --pair),"
+            + " response_without_query (needs --pair), non_udp");
+  }
+
+  /** One counter {@code name} per value of an enum, told apart by the label {@code tag}. */
+  private <E> void countersByLabel(
+      Map<E, Counter> into,
+      E[] values,
+      Function<E, String> label,
+      String name,
+      String tag,
+      String help) {
+    for (E v : values) {
+      into.put(
+          v,
+          Counter.builder(P + name).description(help).tag(tag, label.apply(v)).register(registry));
     }
   }
 
