@@ -10,14 +10,11 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * Stages knows whether every stage of one daemon still runs, for the health check that {@code
@@ -32,7 +29,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class Stages {
   private final AtomicReference<String> death = new AtomicReference<>();
-  private final Map<String, BooleanSupplier> watched = new ConcurrentHashMap<>();
   private volatile boolean stopping;
 
   /** An epoll event loop group of {@code threads} threads named after {@code name}. */
@@ -40,30 +36,14 @@ public final class Stages {
     return new Group(name, threads, EpollIoHandler.newFactory());
   }
 
-  /** Reports {@code stage} dead when {@code running} is false before {@link #stopping}. */
-  public void watch(String stage, BooleanSupplier running) {
-    watched.put(stage, running);
-  }
-
   /** From now on stages end on purpose. */
   public void stopping() {
     stopping = true;
   }
 
-  /** What died, or empty while every stage runs (or the daemon is stopping). */
+  /** What died, or empty while every stage runs. */
   public Optional<String> problem() {
-    String dead = death.get();
-    if (dead != null) {
-      return Optional.of(dead);
-    }
-    if (!stopping) {
-      for (Map.Entry<String, BooleanSupplier> w : watched.entrySet()) {
-        if (!w.getValue().getAsBoolean()) {
-          return Optional.of(w.getKey() + " is not running");
-        }
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(death.get());
   }
 
   /**

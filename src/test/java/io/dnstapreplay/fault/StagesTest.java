@@ -104,15 +104,4 @@ class StagesTest {
         "test-loop died: java.lang.IllegalStateException: an event loop of test-loop ended",
         problem);
   }
-
-  @Test
-  void aWatchedStageThatStopsRunningIsDeadUntilTheDaemonStops() {
-    AtomicBoolean running = new AtomicBoolean(true);
-    stages.watch("the replay dispatcher", running::get);
-    assertEquals(Optional.empty(), stages.problem());
-    running.set(false);
-    assertEquals(Optional.of("the replay dispatcher is not running"), stages.problem());
-    stages.stopping();
-    assertEquals(Optional.empty(), stages.problem());
-  }
 }

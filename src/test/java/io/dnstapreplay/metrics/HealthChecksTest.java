@@ -44,10 +44,17 @@ class HealthChecksTest {
   void criticalChecksRunAlsoOnTheirOwn() {
     HealthChecks checks = new HealthChecks();
     checks.add("target", () -> Optional.of("silent"));
-    checks.addCritical("stages", () -> Optional.of("the replay dispatcher is not running"));
+    checks.addCritical(
+        "stages",
+        () ->
+            Optional.of(
+                "replay-udp died: java.lang.IllegalStateException: an event loop of replay-udp ended"));
     assertEquals(
         List.of(
-            new HealthChecks.Result("stages", Optional.of("the replay dispatcher is not running"))),
+            new HealthChecks.Result(
+                "stages",
+                Optional.of(
+                    "replay-udp died: java.lang.IllegalStateException: an event loop of replay-udp ended"))),
         checks.runCritical());
     assertEquals(2, checks.run().size());
     assertThrows(
