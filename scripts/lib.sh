@@ -4,6 +4,10 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=$TOP/target/dnstap-replay.jar
+# a class-data sharing archive of the classes a replay loads, made from JAR by ensure_jar
+JSA=$TOP/target/dnstap-replay.jsa
+# the launchers' JVM settings, before JAVA_OPTS (README, "JVM settings")
+JVM_FLAGS=(-XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
 
 die() {
     echo "${0##*/}: $*" >&2
@@ -53,9 +57,30 @@ stale() {
 # or an edit. Maven's output goes to stderr, keeping a tool's stdout clean; a fresh jar costs
 # one find, no Maven.
 ensure_jar() {
-    stale "$JAR" "$TOP/src/main" "$TOP/proto" "$TOP/pom.xml" || return 0
-    echo "building $JAR ..." >&2
-    mvn -B -ntp -q -f "$TOP/pom.xml" package -DskipTests >&2 || die "building $JAR failed"
+    if stale "$JAR" "$TOP/src/main" "$TOP/proto" "$TOP/pom.xml"; then
+        echo "building $JAR ..." >&2
+        mvn -B -ntp -q -f "$TOP/pom.xml" package -DskipTests >&2 || die "building $JAR failed"
+    fi
+    ensure_cds
+}
+
+# ensure_cds : make JSA anew when it is older than JAR, from a training run that replays the
+# test capture (to the discard port of 127.0.0.1: loopback only) and archives the classes it
+# loaded at exit; a tool then starts in about 0.7 of the time (BENCHMARKS.md). Quietly nothing
+# when the JVM cannot (no base archive): the launchers run without one.
+ensure_cds() {
+    stale "$JSA" "$JAR" || return 0
+    local tmp=$JSA.$$
+    java "${JVM_FLAGS[@]}" -XX:ArchiveClassesAtExit="$tmp" -cp "$JAR" \
+        io.dnstapreplay.cli.ReplayCommand --read "$TOP/testdata/knot-auth-responses.tap" \
+        --dns 127.0.0.1:9 --timeout 100 >/dev/null 2>&1 || true
+    if [ -s "$tmp" ]; then mv -f "$tmp" "$JSA"; else rm -f "$tmp"; fi
+}
+
+# cds_ready -> 0 if JSA was made from this JAR. The launchers then add -XX:SharedArchiveFile,
+# with the JVM's CDS warnings off (a JDK upgraded since): they would go to standard output.
+cds_ready() {
+    [ -s "$JSA" ] && ! stale "$JSA" "$JAR"
 }
 
 # metric NAME [LABELS] <SCRAPE -> the value of one series of a Prometheus text scrape read from

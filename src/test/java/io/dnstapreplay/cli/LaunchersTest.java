@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -82,5 +83,54 @@ class LaunchersTest {
       assertTrue(at > 0 && at < operator, setting + " by default, before JAVA_OPTS: " + out);
     }
     assertEquals("io.dnstapreplay.cli.ReplayCommand", args.get(args.size() - 2), out);
+  }
+
+  /**
+   * A {@code java} that prints its arguments, and in a training run ({@code
+   * -XX:ArchiveClassesAtExit}) writes the archive only if {@code archives} is true.
+   */
+  private List<String> runWithFakeJava(Path script, boolean archives) throws Exception {
+    Path fakeBin = Files.createDirectories(dir.resolve("fake-bin"));
+    Path java = fakeBin.resolve("java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\nfor a in \"$@\"; do\n  case \"$a\" in\n"
+            + "    -XX:ArchiveClassesAtExit=*) "
+            + (archives ? "echo archive > \"${a#*=}\"; exit 2 ;;\n" : "exit 2 ;;\n")
+            + "  esac\ndone\nfor a in \"$@\"; do echo \"$a\"; done\n");
+    executable(java);
+    ProcessBuilder pb = new ProcessBuilder(script.toString(), "--version");
+    pb.environment().put("PATH", fakeBin + ":/usr/bin:/bin");
+    pb.environment().put("JAVA_OPTS", "-Xmx128m");
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return out.lines().toList();
+  }
+
+  @Test
+  void theCheckoutsLauncherMakesAndUsesAClassDataSharingArchive() throws Exception {
+    Path script = layOut("bin/dnstap-replay");
+    Path jsa = dir.resolve("top/target/dnstap-replay.jsa");
+
+    List<String> args = runWithFakeJava(script, true);
+
+    assertTrue(Files.exists(jsa), "made from the jar by a training run");
+    int at = args.indexOf("-XX:SharedArchiveFile=" + jsa);
+    assertTrue(at > 0 && at < args.indexOf("-Xmx128m"), "before JAVA_OPTS: " + args);
+    assertTrue(args.contains("-Xlog:cds*=off"), "its warnings would go to stdout: " + args);
+  }
+
+  @Test
+  void anArchiveOlderThanTheJarIsNotUsed() throws Exception {
+    Path script = layOut("bin/dnstap-replay");
+    Path jsa = Files.writeString(dir.resolve("top/target/dnstap-replay.jsa"), "old");
+    Files.setLastModifiedTime(jsa, FileTime.fromMillis(1_000_000_000_000L));
+
+    List<String> args = runWithFakeJava(script, false);
+
+    assertTrue(
+        args.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile")), args.toString());
+    assertEquals("io.dnstapreplay.cli.ReplayCommand", args.get(args.size() - 2), args.toString());
   }
 }
