@@ -66,15 +66,21 @@ ensure_jar() {
 
 # ensure_cds : make JSA anew when it is older than JAR, from a training run that replays the
 # test capture (to the discard port of 127.0.0.1: loopback only) and archives the classes it
-# loaded at exit; a tool then starts in about 0.7 of the time (BENCHMARKS.md). Quietly nothing
-# when the JVM cannot (no base archive): the launchers run without one.
+# loaded at exit; a tool then starts in about 0.7 of the time (BENCHMARKS.md). When the JVM
+# cannot (no base archive), JSA is left empty, so that no launch tries again until the next jar,
+# and the launchers run without one.
 ensure_cds() {
     stale "$JSA" "$JAR" || return 0
     local tmp=$JSA.$$
     java "${JVM_FLAGS[@]}" -XX:ArchiveClassesAtExit="$tmp" -cp "$JAR" \
         io.dnstapreplay.cli.ReplayCommand --read "$TOP/testdata/knot-auth-responses.tap" \
         --dns 127.0.0.1:9 --timeout 100 >/dev/null 2>&1 || true
-    if [ -s "$tmp" ]; then mv -f "$tmp" "$JSA"; else rm -f "$tmp"; fi
+    if [ -s "$tmp" ]; then
+        mv -f "$tmp" "$JSA"
+    else
+        rm -f "$tmp" "$JSA"
+        : >"$JSA"
+    fi
 }
 
 # cds_ready -> 0 if JSA was made from this JAR. The launchers then add -XX:SharedArchiveFile,

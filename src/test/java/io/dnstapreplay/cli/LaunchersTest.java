@@ -132,5 +132,8 @@ class LaunchersTest {
     assertTrue(
         args.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile")), args.toString());
     assertEquals("io.dnstapreplay.cli.ReplayCommand", args.get(args.size() - 2), args.toString());
+    // a training run that made nothing leaves an empty archive: no retraining at every launch
+    assertEquals(0, Files.size(jsa));
+    assertTrue(Files.getLastModifiedTime(jsa).toMillis() > 1_000_000_000_000L);
   }
 }
