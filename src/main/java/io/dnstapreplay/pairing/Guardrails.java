@@ -3,7 +3,6 @@ package io.dnstapreplay.pairing;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
-import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -37,16 +36,6 @@ final class Guardrails {
     this.hints = hints;
   }
 
-  /**
-   * Whether {@code m} came over another transport than UDP, including one this schema does not know
-   * (proto2 keeps an unknown enum value among the unknown fields).
-   */
-  static boolean notUdp(Message m) {
-    return m.hasSocketProtocol()
-        ? m.getSocketProtocol() != SocketProtocol.UDP
-        : m.getUnknownFields().hasField(Message.SOCKET_PROTOCOL_FIELD_NUMBER);
-  }
-
   void check(Dnstap d) {
     if (d.getType() != Dnstap.Type.MESSAGE || !d.hasMessage()) {
       return;
@@ -60,7 +49,7 @@ final class Guardrails {
               + " with RD=1 log them): run with --pair, with the server logging the queries too");
     } else if (type != Message.Type.AUTH_RESPONSE && type != Message.Type.CLIENT_RESPONSE) {
       return;
-    } else if (notUdp(m)) {
+    } else if (Transports.notUdp(m)) {
       counter.accept(Unusable.NON_UDP);
       if (++nonUdpResponses == ONLY_NON_UDP_AFTER) {
         hintOnlyNonUdp();

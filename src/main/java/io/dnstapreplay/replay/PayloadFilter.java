@@ -3,6 +3,7 @@ package io.dnstapreplay.replay;
 
 import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.ipnet.IpNetworks;
+import io.dnstapreplay.pairing.Transports;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
 import java.util.Objects;
 
@@ -99,14 +100,11 @@ public final class PayloadFilter {
       return NOT_AUTH_RESPONSE;
     }
     DnstapProto.Message m = d.getMessage();
-    if (!m.hasSocketProtocol()) {
-      // proto2 keeps an enum value it does not know among the unknown fields
-      return m.getUnknownFields().hasField(DnstapProto.Message.SOCKET_PROTOCOL_FIELD_NUMBER)
-          ? DISCARD_NON_UDP
-          : MISSING_SOCKET_PROTOCOL;
-    }
-    if (m.getSocketProtocol() != DnstapProto.SocketProtocol.UDP) {
+    if (Transports.notUdp(m)) {
       return DISCARD_NON_UDP;
+    }
+    if (!m.hasSocketProtocol()) {
+      return MISSING_SOCKET_PROTOCOL;
     }
     if (!m.hasQueryMessage() || !m.hasResponseMessage()) {
       return SKIPPED_INCOMPLETE;
