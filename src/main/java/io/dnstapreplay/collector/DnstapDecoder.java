@@ -2,7 +2,7 @@
 package io.dnstapreplay.collector;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.fault.RateLimitedLog;
 import io.dnstapreplay.metrics.Metrics;
 import io.netty.buffer.ByteBuf;
@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DnstapDecoder turns each data frame into a {@link Dnstap} message, so that no {@code ByteBuf}
- * leaves the event loop. A frame that is not valid protobuf is counted, logged with a short hex
- * prefix (at most one a {@link RateLimitedLog#INTERVAL}: a sender can send a million), and skipped:
- * one bad payload must not cost the sender its connection or its other frames.
+ * DnstapDecoder turns each data frame into a {@link Payload}, a copy of its bytes with the fields
+ * replay decides on, so that no {@code ByteBuf} leaves the event loop. A frame that is not valid
+ * protobuf is counted, logged with a short hex prefix (at most one a {@link
+ * RateLimitedLog#INTERVAL}: a sender can send a million), and skipped: one bad payload must not
+ * cost the sender its connection or its other frames.
  *
  * <p>Ownership: the data frame is released by {@link MessageToMessageDecoder} after decoding.
  */
@@ -40,7 +41,7 @@ public final class DnstapDecoder extends MessageToMessageDecoder<ByteBuf> {
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
     try {
-      out.add(Dnstap.parseFrom(frame.nioBuffer()));
+      out.add(Payload.decode(ByteBufUtil.getBytes(frame)));
     } catch (InvalidProtocolBufferException e) {
       metrics.dnstapDecodeErrors.increment();
       int n = Math.min(frame.readableBytes(), LOGGED_PREFIX_BYTES);

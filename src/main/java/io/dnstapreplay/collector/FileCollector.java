@@ -2,7 +2,7 @@
 package io.dnstapreplay.collector;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.framestream.FrameStreamException;
 import io.dnstapreplay.framestream.FrameStreamReader;
 import io.dnstapreplay.metrics.Metrics;
@@ -50,13 +50,13 @@ public final class FileCollector {
   }
 
   private final List<InputFiles.Input> inputs;
-  private final PayloadQueue<Dnstap> queue;
+  private final PayloadQueue<Payload> queue;
   private final Metrics metrics;
   private final Pacer pacer;
   private final Thread thread;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final AtomicLong bytesRead = new AtomicLong();
-  private final ArrayDeque<Dnstap> pending = new ArrayDeque<>();
+  private final ArrayDeque<Payload> pending = new ArrayDeque<>();
   private volatile Result result;
   private volatile long firstNanos;
   private long frames;
@@ -64,7 +64,7 @@ public final class FileCollector {
   private long startNanos;
 
   private FileCollector(
-      List<InputFiles.Input> inputs, PayloadQueue<Dnstap> queue, Metrics metrics, Pacer pacer) {
+      List<InputFiles.Input> inputs, PayloadQueue<Payload> queue, Metrics metrics, Pacer pacer) {
     this.inputs = inputs;
     this.queue = queue;
     this.metrics = metrics;
@@ -80,7 +80,7 @@ public final class FileCollector {
    *     as the replay stage takes them
    */
   public static FileCollector start(
-      List<InputFiles.Input> inputs, PayloadQueue<Dnstap> queue, Metrics metrics, double speed) {
+      List<InputFiles.Input> inputs, PayloadQueue<Payload> queue, Metrics metrics, double speed) {
     FileCollector c =
         new FileCollector(
             List.copyOf(inputs), queue, metrics, speed == 0 ? null : new Pacer(speed));
@@ -166,9 +166,9 @@ public final class FileCollector {
       if (frame == null) {
         return null;
       }
-      Dnstap d;
+      Payload d;
       try {
-        d = Dnstap.parseFrom(frame);
+        d = Payload.decode(frame);
       } catch (InvalidProtocolBufferException e) {
         count(frame.length);
         metrics.dnstapDecodeErrors.increment();
@@ -179,9 +179,9 @@ public final class FileCollector {
             + e.getMessage();
       }
       if (pacer == null) {
-        hold(d, frame.length);
+        hold(d);
       } else {
-        pacer.add(d, frame.length);
+        pacer.add(d);
         release(false);
       }
     }
@@ -205,16 +205,16 @@ public final class FileCollector {
           return;
         }
       }
-      hold(r.message(), r.frameLength());
+      hold(r.message());
     }
   }
 
   /** Keeps {@code d} for the queue, handing a batch over once it is full. */
-  private void hold(Dnstap d, int frameLength) throws InterruptedException {
+  private void hold(Payload d) throws InterruptedException {
     if (frames == 0) {
       firstNanos = System.nanoTime();
     }
-    count(frameLength);
+    count(d.length());
     pending.add(d);
     queue.heldByProducers(1);
     if (pending.size() >= BATCH) {

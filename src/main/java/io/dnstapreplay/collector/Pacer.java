@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.collector;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
-import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.Payload;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +28,10 @@ final class Pacer {
   private static final long NO_TIME = Long.MIN_VALUE;
   private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
 
-  /**
-   * A message, the length of the frame it came in, and when it is due, in nanoseconds since the
-   * first one was released.
-   */
-  record Release(Dnstap message, int frameLength, long dueNanos) {}
+  /** A message and when it is due, in nanoseconds since the first one was released. */
+  record Release(Payload message, long dueNanos) {}
 
-  private record Held(Dnstap message, int frameLength, long timeNanos, long sequence) {}
+  private record Held(Payload message, long timeNanos, long sequence) {}
 
   private final double speed;
   private final PriorityQueue<Held> held =
@@ -55,14 +51,14 @@ final class Pacer {
     this.speed = speed;
   }
 
-  void add(Dnstap message, int frameLength) {
+  void add(Payload message) {
     long t = timeNanos(message);
     if (t == NO_TIME) {
       t = latest;
     } else {
       latest = Math.max(latest, t);
     }
-    held.add(new Held(message, frameLength, t, sequence++));
+    held.add(new Held(message, t, sequence++));
   }
 
   /**
@@ -81,13 +77,12 @@ final class Pacer {
     }
     held.poll();
     if (h.timeNanos() == NO_TIME) {
-      return new Release(h.message(), h.frameLength(), 0);
+      return new Release(h.message(), 0);
     }
     if (first == NO_TIME) {
       first = h.timeNanos();
     }
-    return new Release(
-        h.message(), h.frameLength(), (long) (Math.max(0, h.timeNanos() - first) / speed));
+    return new Release(h.message(), (long) (Math.max(0, h.timeNanos() - first) / speed));
   }
 
   /** Messages added and not yet released. */
@@ -96,16 +91,12 @@ final class Pacer {
   }
 
   /** The message's time in nanoseconds since the epoch, or {@link #NO_TIME}. */
-  static long timeNanos(Dnstap d) {
-    if (!d.hasMessage()) {
-      return NO_TIME;
+  static long timeNanos(Payload d) {
+    if (d.hasQueryTimeSec()) {
+      return nanos(d.queryTimeSec(), d.queryTimeNsec());
     }
-    Message m = d.getMessage();
-    if (m.hasQueryTimeSec()) {
-      return nanos(m.getQueryTimeSec(), m.getQueryTimeNsec());
-    }
-    if (m.hasResponseTimeSec()) {
-      return nanos(m.getResponseTimeSec(), m.getResponseTimeNsec());
+    if (d.hasResponseTimeSec()) {
+      return nanos(d.responseTimeSec(), d.responseTimeNsec());
     }
     return NO_TIME;
   }

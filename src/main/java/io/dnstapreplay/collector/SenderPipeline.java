@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.collector;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.fault.RateLimitedLog;
 import io.dnstapreplay.framestream.FrameStreamDecoder;
 import io.dnstapreplay.framestream.FrameStreamEncoder;
@@ -38,7 +38,7 @@ public final class SenderPipeline extends ChannelInitializer<Channel> {
   private final IpNetworks allowed;
   private final int maxConnections;
   private final int maxFrameSize;
-  private final PayloadQueue<Dnstap> queue;
+  private final PayloadQueue<Payload> queue;
   private final Metrics metrics;
   private final DnstapDecoder dnstapDecoder;
   private final AtomicInteger open;
@@ -58,7 +58,7 @@ public final class SenderPipeline extends ChannelInitializer<Channel> {
       IpNetworks allowed,
       int maxConnections,
       int maxFrameSize,
-      PayloadQueue<Dnstap> queue,
+      PayloadQueue<Payload> queue,
       Metrics metrics) {
     if (!transport.isListener()) {
       throw new IllegalArgumentException(transport + " has no connections");
@@ -91,7 +91,7 @@ public final class SenderPipeline extends ChannelInitializer<Channel> {
         .addLast("fstrm-decoder", new FrameStreamDecoder(maxFrameSize))
         .addLast("handshake", new ReceiverHandshakeHandler(metrics, transport))
         .addLast("dnstap-decoder", dnstapDecoder)
-        .addLast("queue-writer", new QueueWriterHandler<>(queue, Dnstap.class));
+        .addLast("queue-writer", new QueueWriterHandler<>(queue, Payload.class));
   }
 
   /** Returns why {@code ch} is refused, or null after counting it as open. */

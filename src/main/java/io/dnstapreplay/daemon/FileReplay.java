@@ -3,7 +3,7 @@ package io.dnstapreplay.daemon;
 
 import io.dnstapreplay.collector.FileCollector;
 import io.dnstapreplay.collector.InputFiles;
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.dnstapreplay.report.RecordBuffer;
@@ -84,7 +84,7 @@ public final class FileReplay {
     return config.timeoutsFile() == null ? timeouts : new RecordBuffer(1);
   }
 
-  void startReading(PayloadQueue<Dnstap> queue, Metrics metrics) {
+  void startReading(PayloadQueue<Payload> queue, Metrics metrics) {
     collector = FileCollector.start(inputs, queue, metrics, config.speed());
   }
 

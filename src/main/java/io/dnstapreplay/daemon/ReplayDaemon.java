@@ -4,7 +4,7 @@ package io.dnstapreplay.daemon;
 import io.dnstapreplay.collector.SenderPipeline;
 import io.dnstapreplay.collector.TcpCollector;
 import io.dnstapreplay.collector.UnixSocketCollector;
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.fault.Stages;
 import io.dnstapreplay.http.HttpServer;
 import io.dnstapreplay.metrics.Metrics;
@@ -47,7 +47,7 @@ public final class ReplayDaemon implements AutoCloseable {
   private final EventLoopGroup udpGroup;
   private boolean closed;
   private MatchStatusMonitor monitor;
-  private PayloadQueue<Dnstap> queue;
+  private PayloadQueue<Payload> queue;
   private RecordBuffer errors;
   private RecordBuffer timeouts;
   private ReplayEngine engine;

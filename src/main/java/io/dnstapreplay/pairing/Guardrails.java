@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.pairing;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.Payload;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -36,12 +36,11 @@ final class Guardrails {
     this.hints = hints;
   }
 
-  void check(Dnstap d) {
-    if (d.getType() != Dnstap.Type.MESSAGE || !d.hasMessage()) {
+  void check(Payload m) {
+    if (!m.isMessage()) {
       return;
     }
-    Message m = d.getMessage();
-    Message.Type type = m.getType();
+    Message.Type type = m.messageType();
     if (type == Message.Type.CLIENT_RESPONSE && !pair) {
       unusable(
           Unusable.CLIENT_RESPONSE,
@@ -49,7 +48,7 @@ final class Guardrails {
               + " with RD=1 log them): run with --pair, with the server logging the queries too");
     } else if (type != Message.Type.AUTH_RESPONSE && type != Message.Type.CLIENT_RESPONSE) {
       return;
-    } else if (Transports.notUdp(m)) {
+    } else if (m.notUdp()) {
       counter.accept(Unusable.NON_UDP);
       if (++nonUdpResponses == ONLY_NON_UDP_AFTER) {
         hintOnlyNonUdp();

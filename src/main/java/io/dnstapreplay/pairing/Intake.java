@@ -2,6 +2,7 @@
 package io.dnstapreplay.pairing;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import java.util.EnumSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -53,17 +54,18 @@ public final class Intake {
    * Takes the next message; returns the one for the filter (see {@link Pairer#accept}), or null
    * when there is none yet.
    */
-  public Dnstap accept(Dnstap d) {
-    guardrails.check(d);
+  public Payload accept(Payload p) {
+    guardrails.check(p);
     if (pairer == null) {
-      return d;
+      return p;
     }
     int before = pairer.pending();
+    Dnstap d = p.dnstap();
     Dnstap out = pairer.accept(d);
     if (pairer.pending() != before) {
       counters.pendingQueries(pairer.pending());
     }
-    return out;
+    return out == d ? p : out == null ? null : Payload.of(out);
   }
 
   /** The input has ended: the queries still waiting have no response. */

@@ -2,8 +2,8 @@
 package io.dnstapreplay.replay;
 
 import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.ipnet.IpNetworks;
-import io.dnstapreplay.pairing.Transports;
 import io.dnstapreplay.proxyv2.ProxyV2Header;
 import java.util.Objects;
 
@@ -69,7 +69,7 @@ public final class PayloadFilter {
      * @param responseTime the logged response time, or null unless both its seconds and nanoseconds
      *     are present
      * @param loggedOverIpv6 whether the server got the query over IPv6 (see {@link
-     *     #loggedOverIpv6(DnstapProto.Message)})
+     *     #loggedOverIpv6(Payload)})
      */
     record Replay(
         byte[] query,
@@ -93,14 +93,11 @@ public final class PayloadFilter {
 
   private PayloadFilter() {}
 
-  public static Decision classify(DnstapProto.Dnstap d, Options o) {
-    if (d.getType() != DnstapProto.Dnstap.Type.MESSAGE
-        || !d.hasMessage()
-        || !isReplayedType(d.getMessage().getType(), o)) {
+  public static Decision classify(Payload m, Options o) {
+    if (!m.isMessage() || !isReplayedType(m.messageType(), o)) {
       return NOT_AUTH_RESPONSE;
     }
-    DnstapProto.Message m = d.getMessage();
-    if (Transports.notUdp(m)) {
+    if (m.notUdp()) {
       return DISCARD_NON_UDP;
     }
     if (!m.hasSocketProtocol()) {
@@ -109,27 +106,25 @@ public final class PayloadFilter {
     if (!m.hasQueryMessage() || !m.hasResponseMessage()) {
       return SKIPPED_INCOMPLETE;
     }
-    if (!m.hasQueryAddress() || !isIpAddressLength(m.getQueryAddress().size())) {
+    if (!m.hasQueryAddress() || !isIpAddressLength(m.queryAddressLength())) {
       return MISSING_QUERY_ADDRESS;
     }
-    byte[] queryAddress = m.getQueryAddress().toByteArray();
+    byte[] queryAddress = m.queryAddress();
     if (o.ignoredNets().contains(queryAddress)) {
       return QUERY_NET_IGNORED;
     }
     int queryPort =
-        m.hasQueryPort() && Integer.compareUnsigned(m.getQueryPort(), ProxyV2Header.MAX_PORT) <= 0
-            ? m.getQueryPort()
-            : NO_PORT;
+        m.hasQueryPort() && m.queryPort() <= ProxyV2Header.MAX_PORT ? (int) m.queryPort() : NO_PORT;
     if (o.proxy() && queryPort == NO_PORT) {
       return MISSING_QUERY_PORT;
     }
     ProxyV2Header.Timespec responseTime =
         m.hasResponseTimeSec() && m.hasResponseTimeNsec()
-            ? new ProxyV2Header.Timespec(m.getResponseTimeSec(), m.getResponseTimeNsec())
+            ? new ProxyV2Header.Timespec(m.responseTimeSec(), m.responseTimeNsec())
             : null;
     return new Decision.Replay(
-        m.getQueryMessage().toByteArray(),
-        m.getResponseMessage().toByteArray(),
+        m.queryMessage(),
+        m.responseMessage(),
         queryAddress,
         queryPort,
         responseTime,
@@ -142,10 +137,10 @@ public final class PayloadFilter {
    * (the field is optional, or holds a value this schema does not know) the length of {@code
    * query_address}, which {@link #classify} has checked is 4 or 16.
    */
-  static boolean loggedOverIpv6(DnstapProto.Message m) {
+  static boolean loggedOverIpv6(Payload m) {
     return m.hasSocketFamily()
-        ? m.getSocketFamily() == DnstapProto.SocketFamily.INET6
-        : m.getQueryAddress().size() == ProxyV2Header.IPV6_ADDRESS_LENGTH;
+        ? m.socketFamily() == DnstapProto.SocketFamily.INET6
+        : m.queryAddressLength() == ProxyV2Header.IPV6_ADDRESS_LENGTH;
   }
 
   private static boolean isReplayedType(DnstapProto.Message.Type t, Options o) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.replay;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -76,7 +76,7 @@ public final class ReplayEngine implements AutoCloseable {
   public static ReplayEngine start(
       ReplayConfig config,
       ReplayOutcomes outcomes,
-      PayloadQueue<Dnstap> queue,
+      PayloadQueue<Payload> queue,
       EventLoopGroup group)
       throws IOException {
     InFlightLimit permits = new InFlightLimit(config.maxInFlight(), config.adaptiveWindow());

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.replay;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.mismatch.Mismatch;
@@ -48,7 +48,7 @@ public final class ReplayOutcomes implements Intake.Counters {
   }
 
   /** Accounts for a payload the filter decided not to send. */
-  void notSent(Dnstap original, PayloadFilter.Decision decision) {
+  void notSent(Payload original, PayloadFilter.Decision decision) {
     if (decision instanceof PayloadFilter.Decision.NotAuthResponse) {
       metrics.dnstapIgnored.increment();
     } else if (decision instanceof PayloadFilter.Decision.SkippedIncomplete) {
@@ -63,7 +63,7 @@ public final class ReplayOutcomes implements Intake.Counters {
       metrics.payloadsError.increment();
       toErrors(
           FailureRecord.withExtra(
-              original, FailureRecord.encode(FailureRecord.Kind.MISSING_FIELD, null)));
+              original.dnstap(), FailureRecord.encode(FailureRecord.Kind.MISSING_FIELD, null)));
     } else {
       throw new IllegalArgumentException("not a decision to skip: " + decision);
     }
@@ -107,7 +107,7 @@ public final class ReplayOutcomes implements Intake.Counters {
     metrics.payloadsError.increment();
     toErrors(
         FailureRecord.withExtra(
-            q.original, FailureRecord.encode(FailureRecord.Kind.MISMATCH, response)));
+            q.original.dnstap(), FailureRecord.encode(FailureRecord.Kind.MISMATCH, response)));
   }
 
   /** Accounts for a query that got no response in time. */
@@ -115,7 +115,8 @@ public final class ReplayOutcomes implements Intake.Counters {
     metrics.queriesTimeout.increment();
     metrics.payloadsError.increment();
     byte[] record =
-        FailureRecord.withExtra(q.original, FailureRecord.encode(FailureRecord.Kind.TIMEOUT, null));
+        FailureRecord.withExtra(
+            q.original.dnstap(), FailureRecord.encode(FailureRecord.Kind.TIMEOUT, null));
     if (timeouts.offer(record)) {
       metrics.timeoutTxSuccess.increment();
     } else {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.replay;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.pairing.Intake;
 import io.dnstapreplay.queue.PayloadQueue;
 import io.netty.util.concurrent.EventExecutor;
@@ -49,7 +49,7 @@ final class ReplayPump {
 
   private static final Logger log = LoggerFactory.getLogger(ReplayPump.class);
 
-  private final PayloadQueue<Dnstap> queue;
+  private final PayloadQueue<Payload> queue;
   private final ReplayConfig config;
   private final Intake intake;
   private final PayloadFilter.Options filter;
@@ -58,14 +58,14 @@ final class ReplayPump {
   private volatile Sockets sockets;
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean scheduled = new AtomicBoolean();
-  private final List<Dnstap> batch = new ArrayList<>(BATCH);
+  private final List<Payload> batch = new ArrayList<>(BATCH);
   private final List<ReplayQuery> toSend = new ArrayList<>(BATCH);
   private volatile boolean requested;
   private volatile int waitingToSend;
   private int nextLoop;
 
   ReplayPump(
-      PayloadQueue<Dnstap> queue,
+      PayloadQueue<Payload> queue,
       ReplayConfig config,
       ReplayOutcomes outcomes,
       InFlightLimit permits) {
@@ -201,7 +201,7 @@ final class ReplayPump {
           continue;
         }
         taken += batch.size();
-        for (Dnstap d : batch) {
+        for (Payload d : batch) {
           classify(intake.accept(d));
         }
         batch.clear();
@@ -230,7 +230,7 @@ final class ReplayPump {
   }
 
   /** Sends, or accounts for, {@code d}; null is a message the intake holds back. */
-  private void classify(Dnstap d) {
+  private void classify(Payload d) {
     if (d == null) {
       return;
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.dnstapreplay.replay;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 
 /**
  * ReplayQuery is one payload on its way through the UDP stage: the original message (kept for the
@@ -9,7 +9,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
  * moment touches its mutable fields.
  */
 final class ReplayQuery {
-  final Dnstap original;
+  final Payload original;
   final PayloadFilter.Decision.Replay replay;
   final QueryKey key;
   long sentAtNanos;
@@ -18,7 +18,7 @@ final class ReplayQuery {
   /** Unanswered for so long that it no longer counts against the congestion window. */
   boolean presumedLost;
 
-  ReplayQuery(Dnstap original, PayloadFilter.Decision.Replay replay, QueryKey key) {
+  ReplayQuery(Payload original, PayloadFilter.Decision.Replay replay, QueryKey key) {
     this.original = original;
     this.replay = replay;
     this.key = key;

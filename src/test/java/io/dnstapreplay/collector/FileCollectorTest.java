@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.framestream.FrameStreamWriter;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
@@ -38,11 +39,11 @@ class FileCollectorTest {
 
   @TempDir Path dir;
   private final Metrics metrics = new Metrics();
-  private final PayloadQueue<Dnstap> queue = new PayloadQueue<>(SMALL_QUEUE);
+  private final PayloadQueue<Payload> queue = new PayloadQueue<>(SMALL_QUEUE);
 
   /** Takes from the queue until the collector has ended, as the replay stage would. */
   private List<Dnstap> consume(FileCollector c, FileCollector.Result[] result) throws Exception {
-    List<Dnstap> out = new ArrayList<>();
+    List<Payload> out = new ArrayList<>();
     Thread reader =
         new Thread(
             () -> {
@@ -57,7 +58,7 @@ class FileCollectorTest {
       queue.drainTo(out, 3, 10, TimeUnit.MILLISECONDS);
     }
     reader.join();
-    return out;
+    return out.stream().map(Payload::dnstap).toList();
   }
 
   private FileCollector.Result readAll(List<Dnstap> into, double speed, String... files)

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.testing.KnotCapture;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ class PacerTest {
   private static List<String> run(Pacer p, Dnstap... messages) {
     List<String> out = new ArrayList<>();
     for (Dnstap m : messages) {
-      p.add(m, 1);
+      p.add(Payload.of(m));
       for (Pacer.Release r; (r = p.poll(false)) != null; ) {
         out.add(describe(r));
       }
@@ -56,7 +57,7 @@ class PacerTest {
   }
 
   private static String describe(Pacer.Release r) {
-    return r.message().getIdentity().toStringUtf8() + "@" + r.dueNanos() / MS;
+    return r.message().dnstap().getIdentity().toStringUtf8() + "@" + r.dueNanos() / MS;
   }
 
   @Test
@@ -83,10 +84,10 @@ class PacerTest {
   @Test
   void aMessageIsHeldUntilAWindowOfCaptureTimeFollowsIt() {
     Pacer p = new Pacer(1);
-    p.add(at("a", 0), 1);
-    p.add(at("b", 999), 1);
+    p.add(Payload.of(at("a", 0)));
+    p.add(Payload.of(at("b", 999)));
     assertNull(p.poll(false));
-    p.add(at("c", 1000), 1);
+    p.add(Payload.of(at("c", 1000)));
     assertEquals("a@0", describe(p.poll(false)));
     assertNull(p.poll(false), "b has not a whole window after it yet");
     assertEquals(2, p.held());
@@ -99,7 +100,7 @@ class PacerTest {
   void theWindowHoldsAtMostMaxHeldMessages() {
     Pacer p = new Pacer(1);
     for (int i = 0; i <= Pacer.MAX_HELD; i++) {
-      p.add(at("m" + i, 0), 1);
+      p.add(Payload.of(at("m" + i, 0)));
     }
     assertEquals("m0@0", describe(p.poll(false)));
     assertNull(p.poll(false));
@@ -122,8 +123,8 @@ class PacerTest {
                     .setQueryTimeSec(EPOCH_SECONDS - 1)
                     .setQueryTimeNsec(0))
             .build();
-    assertEquals((EPOCH_SECONDS - 1) * 1_000_000_000L, Pacer.timeNanos(both));
-    assertEquals(EPOCH_SECONDS * 1_000_000_000L, Pacer.timeNanos(at("a", 0)));
+    assertEquals((EPOCH_SECONDS - 1) * 1_000_000_000L, Pacer.timeNanos(Payload.of(both)));
+    assertEquals(EPOCH_SECONDS * 1_000_000_000L, Pacer.timeNanos(Payload.of(at("a", 0))));
   }
 
   @Test
@@ -134,10 +135,10 @@ class PacerTest {
     long lastDue = -1;
     List<Pacer.Release> out = new ArrayList<>();
     for (byte[] f : KnotCapture.frames()) {
-      Dnstap d = KnotCapture.parse(f);
+      Payload d = Payload.of(KnotCapture.parse(f));
       min = Math.min(min, Pacer.timeNanos(d));
       max = Math.max(max, Pacer.timeNanos(d));
-      p.add(d, f.length);
+      p.add(d);
     }
     for (Pacer.Release r; (r = p.poll(true)) != null; ) {
       out.add(r);

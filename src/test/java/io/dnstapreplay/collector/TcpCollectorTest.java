@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.metrics.Metrics;
@@ -41,7 +41,7 @@ class TcpCollectorTest {
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final Metrics metrics = new Metrics();
-  private final PayloadQueue<Dnstap> queue = new PayloadQueue<>(1000);
+  private final PayloadQueue<Payload> queue = new PayloadQueue<>(1000);
 
   @AfterEach
   void stop() {
@@ -77,10 +77,10 @@ class TcpCollectorTest {
     try (TcpCollector c = bind("127.0.0.0/8", 4)) {
       FrameStreamSender.sendSession(c.localAddress(), frames);
     }
-    List<Dnstap> got = new ArrayList<>();
+    List<Payload> got = new ArrayList<>();
     queue.drainTo(got, frames.size() + 1, 1, TimeUnit.SECONDS);
     assertEquals(frames.size(), got.size());
-    assertEquals(KnotCapture.parse(frames.get(0)), got.get(0));
+    assertEquals(KnotCapture.parse(frames.get(0)), got.get(0).dnstap());
     Scrape m = scrape();
     assertEquals(frames.size(), m.value("dnstap_replay_data_frames_total"));
     assertEquals(

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.metrics.Metrics.Transport;
@@ -65,7 +65,7 @@ class UnixSocketCollectorTest {
             null,
             MAX_CONNECTIONS,
             FrameStreams.DEFAULT_MAX_DATA_FRAME_LENGTH,
-            new PayloadQueue<Dnstap>(10),
+            new PayloadQueue<Payload>(10),
             metrics),
         metrics);
   }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.testing.RecordingLogger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,12 @@ class IntakeTest {
     return response(Message.Type.CLIENT_RESPONSE, 5300, id, "www.example.test", 1000);
   }
 
+  /** What {@code intake} passes on for {@code d}, as a message, or null. */
+  private static Dnstap accept(Intake intake, Dnstap d) {
+    Payload out = intake.accept(Payload.of(d));
+    return out == null ? null : out.dnstap();
+  }
+
   /** The lines logged that contain {@code text}. */
   private long logged(String text) {
     return log.lines().stream().filter(l -> l.contains(text)).count();
@@ -65,7 +72,8 @@ class IntakeTest {
   void withoutPairEveryMessagePassesAsItIs() {
     Intake intake = intake(false);
     for (Dnstap d : List.of(query(5300, 1, 1000), response(5300, 1, 1001), knot(5300, 2, 1002))) {
-      assertSame(d, intake.accept(d));
+      Payload p = Payload.of(d);
+      assertSame(p, intake.accept(p));
     }
     intake.finish();
     assertTrue(pairing.isEmpty());
@@ -76,9 +84,9 @@ class IntakeTest {
   void responsesWithoutQueryAreCountedAndHintedOnceWithoutPair() {
     Intake intake = intake(false);
     for (int id = 1; id <= 5; id++) {
-      intake.accept(response(5300, id, 1000));
+      accept(intake, response(5300, id, 1000));
     }
-    intake.accept(knot(5300, 9, 1000));
+    accept(intake, knot(5300, 9, 1000));
     assertEquals(Map.of(Unusable.RESPONSE_WITHOUT_QUERY, 5L), unusable);
     assertEquals(1, logged("run with --pair"));
     assertEquals(1, logged("responses-with-queries: on"));
@@ -90,17 +98,17 @@ class IntakeTest {
   void clientResponsesAreUnusableOnlyWithoutPair() {
     Intake intake = intake(false);
     for (int id = 1; id <= 3; id++) {
-      intake.accept(clientResponse(id));
+      accept(intake, clientResponse(id));
     }
     // over TCP too: the type comes first, once
-    intake.accept(overTcp(clientResponse(4)));
+    accept(intake, overTcp(clientResponse(4)));
     assertEquals(Map.of(Unusable.CLIENT_RESPONSE, 4L), unusable);
     assertEquals(1, logged("CLIENT_RESPONSE messages are not replayed without --pair"));
 
     unusable.clear();
     Intake paired = intake(true);
-    paired.accept(query(Message.Type.CLIENT_QUERY, 5300, 1, "www.example.test", 1000));
-    Message replayed = paired.accept(clientResponse(1)).getMessage();
+    accept(paired, query(Message.Type.CLIENT_QUERY, 5300, 1, "www.example.test", 1000));
+    Message replayed = accept(paired, clientResponse(1)).getMessage();
     assertEquals(Message.Type.CLIENT_RESPONSE, replayed.getType());
     assertTrue(replayed.hasQueryMessage());
     assertTrue(unusable.isEmpty());
@@ -111,20 +119,20 @@ class IntakeTest {
   void onlyTcpIsHintedAfterAHundredOrAtTheEnd() {
     Intake intake = intake(false);
     for (int id = 1; id < Guardrails.ONLY_NON_UDP_AFTER; id++) {
-      intake.accept(overTcp(knot(5300, id, 1000)));
+      accept(intake, overTcp(knot(5300, id, 1000)));
     }
     assertEquals(0, logged("none over UDP"));
-    intake.accept(overTcp(knot(5300, 0, 1000)));
+    accept(intake, overTcp(knot(5300, 0, 1000)));
     assertEquals(1, logged("100 responses over TCP (or another transport) and none over UDP"));
-    intake.accept(overTcp(knot(5300, 0, 1000)));
+    accept(intake, overTcp(knot(5300, 0, 1000)));
     intake.finish();
     assertEquals(1, logged("none over UDP"));
     assertEquals(Map.of(Unusable.NON_UDP, 101L), unusable);
 
     RecordingLogger shortLog = new RecordingLogger();
     Intake short_ = new Intake(null, counters, shortLog);
-    short_.accept(overTcp(knot(5300, 1, 1000)));
-    short_.accept(overTcp(knot(5300, 2, 1000)));
+    accept(short_, overTcp(knot(5300, 1, 1000)));
+    accept(short_, overTcp(knot(5300, 2, 1000)));
     assertTrue(shortLog.lines().isEmpty());
     short_.finish();
     assertEquals(
@@ -137,9 +145,9 @@ class IntakeTest {
   @Test
   void tcpBesideUdpIsCountedButNotHinted() {
     Intake intake = intake(false);
-    intake.accept(knot(5300, 1, 1000));
+    accept(intake, knot(5300, 1, 1000));
     for (int id = 0; id < 2 * Guardrails.ONLY_NON_UDP_AFTER; id++) {
-      intake.accept(overTcp(knot(5300, id, 1000)));
+      accept(intake, overTcp(knot(5300, id, 1000)));
     }
     intake.finish();
     assertEquals(Map.of(Unusable.NON_UDP, 200L), unusable);
@@ -149,14 +157,14 @@ class IntakeTest {
   @Test
   void pairingOutcomesAreCountedAndTheFirstFailuresHinted() {
     Intake intake = intake(true);
-    assertNull(intake.accept(query(5300, 1, 1000)));
-    assertNull(intake.accept(query(5300, 2, 1000)));
-    assertNull(intake.accept(query(5300, 3, 1000))); // max pending 2: the first goes
-    assertNull(intake.accept(query(5300, 4, 1000)));
-    intake.accept(response(5300, 3, 1001));
-    intake.accept(response(5300, 1, 1001));
-    intake.accept(response(5300, 7, 1001));
-    intake.accept(knot(5300, 8, 1001));
+    assertNull(accept(intake, query(5300, 1, 1000)));
+    assertNull(accept(intake, query(5300, 2, 1000)));
+    assertNull(accept(intake, query(5300, 3, 1000))); // max pending 2: the first goes
+    assertNull(accept(intake, query(5300, 4, 1000)));
+    accept(intake, response(5300, 3, 1001));
+    accept(intake, response(5300, 1, 1001));
+    accept(intake, response(5300, 7, 1001));
+    accept(intake, knot(5300, 8, 1001));
     intake.finish();
     assertEquals(
         Map.of(

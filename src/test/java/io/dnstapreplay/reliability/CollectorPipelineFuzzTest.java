@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.dnstapreplay.collector.DnstapDecoder;
 import io.dnstapreplay.collector.ReceiverHandshakeHandler;
-import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.framestream.FrameStreamDecoder;
 import io.dnstapreplay.framestream.FrameStreamEncoder;
 import io.dnstapreplay.framestream.FrameStreams;
@@ -75,7 +75,7 @@ class CollectorPipelineFuzzTest {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof Dnstap) {
+      if (msg instanceof Payload) {
         messages++;
       } else {
         unexpected.add(msg.getClass().getName());

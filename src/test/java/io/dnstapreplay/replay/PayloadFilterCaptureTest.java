@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dnstapreplay.dnstap.DnstapProto;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.replay.PayloadFilter.Decision;
 import io.dnstapreplay.replay.PayloadFilter.Options;
@@ -20,20 +20,20 @@ import org.junit.jupiter.api.Test;
 
 /** Classifies the real Knot capture described in the shared testdata README. */
 class PayloadFilterCaptureTest {
-  private static List<DnstapProto.Dnstap> payloads;
+  private static List<Payload> payloads;
 
   @BeforeAll
   static void readCapture() throws IOException {
     payloads = new ArrayList<>();
     for (byte[] frame : KnotCapture.frames()) {
-      payloads.add(DnstapProto.Dnstap.parseFrom(frame));
+      payloads.add(Payload.decode(frame));
     }
   }
 
   @Test
   void replaysEveryUdpPayloadAndDiscardsTheTcpOnes() {
     Map<String, Integer> counts = new TreeMap<>();
-    for (DnstapProto.Dnstap payload : payloads) {
+    for (Payload payload : payloads) {
       Decision decision =
           PayloadFilter.classify(payload, new Options(false, IpNetworks.none(), false));
       counts.merge(decision.getClass().getSimpleName(), 1, Integer::sum);
@@ -45,7 +45,7 @@ class PayloadFilterCaptureTest {
   @Test
   void everyReplayHasWhatProxyAndTimespecNeed() {
     int replays = 0;
-    for (DnstapProto.Dnstap payload : payloads) {
+    for (Payload payload : payloads) {
       Decision decision =
           PayloadFilter.classify(payload, new Options(true, IpNetworks.none(), false));
       if (decision instanceof Decision.Replay replay) {
@@ -61,7 +61,7 @@ class PayloadFilterCaptureTest {
 
   @Test
   void everyLoggedResponseHasTheKeyOfItsQuery() {
-    for (DnstapProto.Dnstap payload : payloads) {
+    for (Payload payload : payloads) {
       if (PayloadFilter.classify(payload, new Options(false, IpNetworks.none(), false))
           instanceof Decision.Replay replay) {
         QueryKey key = QueryKey.of(replay.query());

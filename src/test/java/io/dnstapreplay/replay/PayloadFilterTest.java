@@ -14,6 +14,7 @@ import io.dnstapreplay.dnstap.DnstapProto;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.proxyv2.ProxyV2Header.Timespec;
 import io.dnstapreplay.replay.PayloadFilter.Decision;
@@ -40,7 +41,7 @@ class PayloadFilterTest {
   @Test
   void replaysACompleteUdpAuthResponse() {
     Decision.Replay replay =
-        assertInstanceOf(Decision.Replay.class, PayloadFilter.classify(payload(m -> m), PROXY));
+        assertInstanceOf(Decision.Replay.class, classifyMessage(payload(m -> m), PROXY));
     assertArrayEquals(QUERY, replay.query());
     assertArrayEquals(RESPONSE, replay.loggedResponse());
     assertArrayEquals(IPV4, replay.queryAddress());
@@ -53,8 +54,7 @@ class PayloadFilterTest {
     Decision.Replay replay =
         assertInstanceOf(
             Decision.Replay.class,
-            PayloadFilter.classify(
-                payload(m -> m.setQueryAddress(ByteString.copyFrom(IPV6))), PLAIN));
+            classifyMessage(payload(m -> m.setQueryAddress(ByteString.copyFrom(IPV6))), PLAIN));
     assertArrayEquals(IPV6, replay.queryAddress());
   }
 
@@ -78,7 +78,7 @@ class PayloadFilterTest {
             .setType(DnstapProto.Dnstap.Type.MESSAGE)
             .setMessage(Message.newBuilder().setType(type))
             .build();
-    assertEquals(new Decision.NotAuthResponse(), PayloadFilter.classify(payload, PROXY));
+    assertEquals(new Decision.NotAuthResponse(), classifyMessage(payload, PROXY));
   }
 
   @ParameterizedTest
@@ -105,7 +105,7 @@ class PayloadFilterTest {
   void ignoresAPayloadWithoutMessage() {
     DnstapProto.Dnstap payload =
         DnstapProto.Dnstap.newBuilder().setType(DnstapProto.Dnstap.Type.MESSAGE).build();
-    assertEquals(new Decision.NotAuthResponse(), PayloadFilter.classify(payload, PROXY));
+    assertEquals(new Decision.NotAuthResponse(), classifyMessage(payload, PROXY));
   }
 
   @Test
@@ -142,7 +142,7 @@ class PayloadFilterTest {
                                 UnknownFieldSet.Field.newBuilder().addVarint(99).build())
                             .build()));
     DnstapProto.Dnstap received = DnstapProto.Dnstap.parseFrom(sent.toByteArray());
-    assertEquals(new Decision.DiscardNonUdp(), PayloadFilter.classify(received, PLAIN));
+    assertEquals(new Decision.DiscardNonUdp(), classifyMessage(received, PLAIN));
   }
 
   @Test
@@ -253,8 +253,7 @@ class PayloadFilterTest {
                       .setUnknownFields(unknownFamily));
       DnstapProto.Dnstap received = DnstapProto.Dnstap.parseFrom(sent.toByteArray());
       assertFalse(received.getMessage().hasSocketFamily());
-      Decision.Replay r =
-          assertInstanceOf(Decision.Replay.class, PayloadFilter.classify(received, PLAIN));
+      Decision.Replay r = assertInstanceOf(Decision.Replay.class, classifyMessage(received, PLAIN));
       assertEquals(address == IPV6, r.loggedOverIpv6());
     }
   }
@@ -268,7 +267,7 @@ class PayloadFilterTest {
   }
 
   private static Decision classify(UnaryOperator<Message.Builder> change, Options options) {
-    return PayloadFilter.classify(payload(change), options);
+    return classifyMessage(payload(change), options);
   }
 
   /** A complete UDP AUTH_RESPONSE from 192.0.2.1:40000, changed by {@code change}. */
@@ -290,5 +289,9 @@ class PayloadFilterTest {
         .setType(DnstapProto.Dnstap.Type.MESSAGE)
         .setMessage(change.apply(message))
         .build();
+  }
+
+  private static Decision classifyMessage(DnstapProto.Dnstap d, Options o) {
+    return PayloadFilter.classify(Payload.of(d), o);
   }
 }

@@ -9,6 +9,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.metrics.Metrics;
@@ -42,7 +43,7 @@ class ReplayEngineTest {
   private final Metrics metrics = new Metrics();
   private final RecordBuffer errors = new RecordBuffer(1000);
   private final RecordBuffer timeouts = new RecordBuffer(1000);
-  private final PayloadQueue<Dnstap> queue = new PayloadQueue<>(10_000);
+  private final PayloadQueue<Payload> queue = new PayloadQueue<>(10_000);
   private EventLoopGroup group;
 
   @BeforeEach
@@ -134,7 +135,7 @@ class ReplayEngineTest {
       ReplayEngine engine = engine(responder.address(), null);
       try {
         for (int i = 0; i < n; i++) {
-          queue.offer(payload(i, client, padding));
+          queue.offer(Payload.of(payload(i, client, padding)));
         }
         Scrape s = awaitAnswered(n);
         assertEquals(n, s.result("dnstap_replay_dns_comparisons_total", "matched"), s.toString());
@@ -187,7 +188,7 @@ class ReplayEngineTest {
                 default -> payload(i, v4Client, null, 0);
               };
           (i % 5 == 0 || i % 5 == 4 ? toIpv4 : toIpv6).add(HEX.formatHex(query(i)));
-          queue.offer(d);
+          queue.offer(Payload.of(d));
         }
         Scrape s = awaitAnswered(n);
         assertEquals(n, s.result("dnstap_replay_dns_comparisons_total", "matched"), s.toString());
@@ -218,7 +219,7 @@ class ReplayEngineTest {
     try (UdpResponder responder = echo("127.0.0.1", 9000)) {
       ReplayEngine engine = engine(responder.address(), null);
       try {
-        queue.offer(payload(1, new byte[] {10, 0, 0, 1}, 8000));
+        queue.offer(Payload.of(payload(1, new byte[] {10, 0, 0, 1}, 8000)));
         awaitAnswered(1);
       } finally {
         engine.close();
@@ -250,7 +251,7 @@ class ReplayEngineTest {
     try (UdpResponder silent = UdpResponder.start(UdpResponder.silent())) {
       ReplayEngine engine = engine(silent.address(), null);
       for (int i = 0; i < 10; i++) {
-        queue.offer(payload(i, new byte[] {10, 0, 0, 1}, 0));
+        queue.offer(Payload.of(payload(i, new byte[] {10, 0, 0, 1}, 0)));
       }
       engine.close();
       Scrape s = new Scrape(metrics.scrape());

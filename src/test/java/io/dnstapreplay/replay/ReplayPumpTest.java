@@ -10,6 +10,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.queue.PayloadQueue;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,7 @@ class ReplayPumpTest {
           new RecordBuffer(100)::offer,
           new RecordBuffer(100)::offer);
   private final InFlightLimit permits = new InFlightLimit(WINDOW);
-  private final PayloadQueue<Dnstap> queue = new PayloadQueue<>(4096);
+  private final PayloadQueue<Payload> queue = new PayloadQueue<>(4096);
   private final ReplayConfig config =
       config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53), null);
   private final ReplayPump pump = new ReplayPump(queue, config, outcomes, permits);
@@ -99,7 +101,7 @@ class ReplayPumpTest {
 
   /** Hands {@code payloads} to the queue as a collector's read would. */
   private void collect(Dnstap... payloads) {
-    queue.offerAll(new ArrayDeque<>(List.of(payloads)));
+    queue.offerAll(new ArrayDeque<>(Stream.of(payloads).map(Payload::of).toList()));
   }
 
   private byte[] sent() {
@@ -169,7 +171,7 @@ class ReplayPumpTest {
   void eachQueryGoesToTheTargetOfItsAddressFamily() throws Exception {
     ReplayConfig dual =
         config(new InetSocketAddress("127.0.0.1", 53), new InetSocketAddress("::1", 53));
-    PayloadQueue<Dnstap> q = new PayloadQueue<>(10);
+    PayloadQueue<Payload> q = new PayloadQueue<>(10);
     InFlightLimit limit = new InFlightLimit(WINDOW);
     ReplayPump p = new ReplayPump(q, dual, outcomes, limit);
     ReplaySocketHandler v4 = new ReplaySocketHandler(dual, outcomes, limit, 1, p::wake);
@@ -188,10 +190,12 @@ class ReplayPumpTest {
               .build();
       q.offerAll(
           new ArrayDeque<>(
-              List.of(
-                  payload(query(1), Message.Type.AUTH_RESPONSE),
-                  overIpv6,
-                  payload(query(3), Message.Type.AUTH_RESPONSE))));
+              Stream.of(
+                      payload(query(1), Message.Type.AUTH_RESPONSE),
+                      overIpv6,
+                      payload(query(3), Message.Type.AUTH_RESPONSE))
+                  .map(Payload::of)
+                  .toList()));
       ch4.runPendingTasks();
       ch6.runPendingTasks();
       assertArrayEquals(query(1), ReplaySocketHandlerTest.sent(ch4));

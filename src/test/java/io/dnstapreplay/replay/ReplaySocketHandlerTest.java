@@ -11,6 +11,7 @@ import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.metrics.Metrics;
@@ -120,10 +121,11 @@ class ReplaySocketHandlerTest {
   }
 
   private static ReplayQuery replayQuery(Dnstap d) {
+    Payload p = Payload.of(d);
     PayloadFilter.Decision.Replay r =
         (PayloadFilter.Decision.Replay)
-            PayloadFilter.classify(d, new PayloadFilter.Options(true, IpNetworks.none(), false));
-    return new ReplayQuery(d, r, QueryKey.of(r.query()));
+            PayloadFilter.classify(p, new PayloadFilter.Options(true, IpNetworks.none(), false));
+    return new ReplayQuery(p, r, QueryKey.of(r.query()));
   }
 
   private ReplayQuery take(byte[] query, byte[] logged) {
