@@ -170,8 +170,14 @@ final class WireScanner {
     return v;
   }
 
-  /** A base-128 varint of at most 10 bytes, as protobuf reads it. */
+  /**
+   * A base-128 varint of at most 10 bytes, as protobuf reads it. Most are one byte (every tag, the
+   * types, families, protocols and lengths under 128): they take the short way.
+   */
   private long varint() throws GiveUp {
+    if (pos < b.length && b[pos] >= 0) {
+      return b[pos++];
+    }
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos >= b.length) {
