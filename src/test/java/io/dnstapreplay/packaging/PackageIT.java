@@ -62,6 +62,7 @@ class PackageIT {
       Command.run(HERE, "dpkg", "--purge", "dnstap-replay");
       assertTrue(Files.notExists(Path.of("/usr/bin/dnstap-replay")));
       assertTrue(Files.notExists(Path.of("/etc/default/dnstap-replay")), "purge removes conffiles");
+      assertTrue(Files.notExists(Path.of("/var/cache/dnstap-replay")), "nor the archive");
     }
   }
 
@@ -76,6 +77,19 @@ class PackageIT {
     }
     String dump = Command.run(HERE, "dnstap-dump", "--json", "-r", KnotCapture.path().toString());
     assertEquals(KnotCapture.FRAMES, dump.lines().count());
+  }
+
+  @Test
+  void theToolsLoadTheirClassesFromTheArchivePostinstMade(@TempDir Path dir) throws Exception {
+    Path archive = Path.of("/var/cache/dnstap-replay/dnstap-replay.jsa");
+    assertTrue(Files.size(archive) > 0, "postinst's training run made " + archive);
+    Path log = dir.resolve("classes.log");
+    Command.run(
+        HERE, "env", "JAVA_OPTS=-Xlog:class+load=info:file=" + log, "dnstap-replay", "--version");
+    String loaded = Files.readString(log);
+    assertTrue(
+        loaded.contains("io.dnstapreplay.cli.ReplayCommand source: shared objects file (top)"),
+        "the daemon's own classes come from the dynamic archive");
   }
 
   @Test
