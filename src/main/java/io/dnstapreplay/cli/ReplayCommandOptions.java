@@ -58,10 +58,19 @@ final class ReplayCommandOptions {
   static final List<String> DEFAULT_TCP_ALLOW = List.of("127.0.0.0/8", "::1/128");
 
   /**
-   * Each failure buffer may fill an eighth of the heap by default: both full leave three quarters
-   * for everything else, whatever {@code -Xmx} is.
+   * Each failure buffer may fill an eighth of the heap by default, and so may the queue; the
+   * queries in flight a sixteenth, as each holds its message about twice (the message, and the
+   * query and response copied out to send and compare). All four full take half the heap, whatever
+   * {@code -Xmx} is, and leave the other half for what they do not count (a read per paused
+   * connection, the batches on their way, the pairing window) and for the collector to work in.
    */
   static final int HEAP_SHARE_PER_BUFFER = 8;
+
+  /** The queue's default share of the heap (see {@link #HEAP_SHARE_PER_BUFFER}). */
+  static final int HEAP_SHARE_QUEUE = 8;
+
+  /** The queries in flight's default share of the heap (see {@link #HEAP_SHARE_PER_BUFFER}). */
+  static final int HEAP_SHARE_IN_FLIGHT = 16;
 
   private CommandLine commandLine;
 
@@ -165,6 +174,15 @@ final class ReplayCommandOptions {
   int channelCapacity;
 
   @Option(
+      names = "--channel-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      description =
+          "Bytes of payloads (serialized dnstap) queued between the socket readers and replay, e.g."
+              + " 64M (default: an eighth of the maximum heap, 32M with -Xmx256m).")
+  Long channelBytes;
+
+  @Option(
       names = "--channel-error-capacity",
       paramLabel = "N",
       defaultValue = "100000",
@@ -210,6 +228,15 @@ final class ReplayCommandOptions {
           "Most queries in flight at once over all sockets; the adaptive window stays below it"
               + " (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
+
+  @Option(
+      names = "--max-in-flight-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      description =
+          "Most bytes of payloads (serialized dnstap) in flight at once, e.g. 16M (default: a"
+              + " sixteenth of the maximum heap, 16M with -Xmx256m).")
+  Long maxInFlightBytes;
 
   @Option(
       names = "--fixed-window",
@@ -332,13 +359,12 @@ final class ReplayCommandOptions {
     positive("--channel-capacity", channelCapacity);
     positive("--channel-error-capacity", errorCapacity);
     positive("--channel-timeout-capacity", timeoutCapacity);
-    long heapShare = Runtime.getRuntime().maxMemory() / HEAP_SHARE_PER_BUFFER;
-    long errorBufferBytes = errorBytes != null ? errorBytes : heapShare;
-    long timeoutBufferBytes = timeoutBytes != null ? timeoutBytes : heapShare;
-    positive("--channel-error-bytes", errorBufferBytes);
-    positive("--channel-timeout-bytes", timeoutBufferBytes);
+    long queueBytes = bytes("--channel-bytes", channelBytes, HEAP_SHARE_QUEUE);
+    long errorBufferBytes = bytes("--channel-error-bytes", errorBytes, HEAP_SHARE_PER_BUFFER);
+    long timeoutBufferBytes = bytes("--channel-timeout-bytes", timeoutBytes, HEAP_SHARE_PER_BUFFER);
     positive("--num-sockets", numSockets);
     positive("--max-in-flight", maxInFlight);
+    long inFlightBytes = bytes("--max-in-flight-bytes", maxInFlightBytes, HEAP_SHARE_IN_FLIGHT);
     positive("--timeout", timeoutMillis);
     if (dscp != null && (dscp < 0 || dscp > 63)) {
       throw usage("--dscp must be 0..63: " + dscp);
@@ -366,6 +392,7 @@ final class ReplayCommandOptions {
             proxyTimespec,
             Duration.ofMillis(timeoutMillis),
             maxInFlight,
+            inFlightBytes,
             !fixedWindow,
             ignoreTc,
             networks("--ignore-query-net", ignoreQueryNets),
@@ -378,6 +405,7 @@ final class ReplayCommandOptions {
         listeners,
         files,
         channelCapacity,
+        queueBytes,
         errorCapacity,
         timeoutCapacity,
         errorBufferBytes,
@@ -518,6 +546,13 @@ final class ReplayCommandOptions {
     } catch (IllegalArgumentException e) {
       throw usage(option + ": " + e.getMessage());
     }
+  }
+
+  /** A byte bound: the option's value, else a share of the JVM's maximum heap. */
+  private long bytes(String option, Long value, int heapShare) {
+    long bytes = value != null ? value : Runtime.getRuntime().maxMemory() / heapShare;
+    positive(option, bytes);
+    return bytes;
   }
 
   private void positive(String option, long value) {

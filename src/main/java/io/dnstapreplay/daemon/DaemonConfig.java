@@ -15,12 +15,15 @@ import java.util.List;
  * is null.
  *
  * @param http the HTTP server's address, or null for none (only when replaying files)
+ * @param channelBytes the serialized size of the dnstap messages queued for the replay stage, at
+ *     most (one is always let in, however large)
  */
 public record DaemonConfig(
     InetSocketAddress http,
     ListenerConfig listeners,
     FileConfig files,
     int channelCapacity,
+    long channelBytes,
     int errorCapacity,
     int timeoutCapacity,
     long errorBytes,

@@ -8,6 +8,7 @@ import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.fault.Stages;
 import io.dnstapreplay.http.HttpServer;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.metrics.Metrics.ByteBound;
 import io.dnstapreplay.metrics.Metrics.Transport;
 import io.dnstapreplay.monitor.MatchStatusMonitor;
 import io.dnstapreplay.queue.PayloadQueue;
@@ -104,8 +105,14 @@ public final class ReplayDaemon implements AutoCloseable {
     metrics.gauge("errors_buffer_max_bytes", "The /errors buffer's byte bound", errors::maxBytes);
     metrics.gauge(
         "timeouts_buffer_max_bytes", "The /timeouts buffer's byte bound", timeouts::maxBytes);
-    queue = new PayloadQueue<>(c.channelCapacity());
+    queue = new PayloadQueue<>(c.channelCapacity(), c.channelBytes(), Payload::length);
     metrics.gauge("queue_depth", "Payloads waiting for the replay stage", queue::size);
+    metrics.gauge(
+        "queue_bytes",
+        "Bytes (serialized) of the payloads waiting for the replay stage",
+        queue::bytes);
+    metrics.gauge("queue_max_bytes", "The queue's byte bound (--channel-bytes)", queue::maxBytes);
+    metrics.oversizedPayloads(ByteBound.QUEUE, queue::oversized);
     metrics.gauge(
         "queue_paused_connections",
         "Frame Streams connections not read because the queue is full",
@@ -122,6 +129,15 @@ public final class ReplayDaemon implements AutoCloseable {
     engine = ReplayEngine.start(c.replay(), outcomes, queue, udpGroup);
     metrics.health().addCritical("stages", stages::problem);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
+    metrics.gauge(
+        "dns_queries_in_flight_bytes",
+        "Bytes (serialized) of the payloads of the queries in flight",
+        engine::inFlightBytes);
+    metrics.gauge(
+        "dns_queries_in_flight_max_bytes",
+        "Their byte bound (--max-in-flight-bytes)",
+        engine::maxInFlightBytes);
+    metrics.oversizedPayloads(ByteBound.IN_FLIGHT, engine::oversizedQueries);
     metrics.gauge(
         "dns_window",
         "Queries allowed in flight now: the congestion window, or --max-in-flight when fixed",

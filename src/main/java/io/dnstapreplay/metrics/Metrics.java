@@ -6,6 +6,7 @@ import io.dnstapreplay.pairing.PairOutcome;
 import io.dnstapreplay.pairing.Unusable;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -451,6 +452,31 @@ public final class Metrics {
   /** Registers a gauge sampled at scrape time, e.g. a queue depth. */
   public void gauge(String name, String help, Supplier<Number> value) {
     Gauge.builder(P + name, value).description(help).register(registry);
+  }
+
+  /** A byte bound that a payload heavier than all of it passes alone; the label value. */
+  public enum ByteBound {
+    /** {@code --channel-bytes}: it went into the queue when the queue was empty. */
+    QUEUE,
+    /** {@code --max-in-flight-bytes}: it was sent when nothing was in flight. */
+    IN_FLIGHT;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * Registers {@code dnstap_replay_oversized_payloads_total{bound}}, read at scrape time from the
+   * stage that counts them (under a lock it holds anyway, rather than with an atomic of its own).
+   */
+  public void oversizedPayloads(ByteBound bound, Supplier<Number> count) {
+    FunctionCounter.builder(P + "oversized_payloads", count, c -> c.get().doubleValue())
+        .description(
+            "Payloads heavier than a whole byte bound (--channel-bytes, --max-in-flight-bytes),"
+                + " let through alone")
+        .tag("bound", bound.label())
+        .register(registry);
   }
 
   public MeterRegistry registry() {

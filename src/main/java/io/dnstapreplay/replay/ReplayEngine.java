@@ -79,7 +79,8 @@ public final class ReplayEngine implements AutoCloseable {
       PayloadQueue<Payload> queue,
       EventLoopGroup group)
       throws IOException {
-    InFlightLimit permits = new InFlightLimit(config.maxInFlight(), config.adaptiveWindow());
+    InFlightLimit permits =
+        new InFlightLimit(config.maxInFlight(), config.maxInFlightBytes(), config.adaptiveWindow());
     ReplayPump pump = new ReplayPump(queue, config, outcomes, permits);
     int numSockets = config.numSockets();
     List<Channel> channels = new ArrayList<>();
@@ -141,6 +142,21 @@ public final class ReplayEngine implements AutoCloseable {
   /** Queries sent and not yet answered, timed out or failed. */
   public int inFlight() {
     return permits.inFlight();
+  }
+
+  /** The serialized size of the dnstap messages of the queries in flight. */
+  public long inFlightBytes() {
+    return permits.inFlightBytes();
+  }
+
+  /** The bound of {@link #inFlightBytes}: {@code --max-in-flight-bytes}. */
+  public long maxInFlightBytes() {
+    return permits.maxBytes();
+  }
+
+  /** Queries heavier than {@code --max-in-flight-bytes}, sent alone, so far. */
+  public long oversizedQueries() {
+    return permits.oversized();
   }
 
   /** Queries allowed in flight now: the congestion window, or {@code --max-in-flight}. */

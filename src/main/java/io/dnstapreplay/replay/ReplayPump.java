@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@link #classify} see every payload in queue order, in one place ({@link #pump}). A loop that
  * finds the lock taken leaves a request that the holder serves before it lets go.
  *
- * <p>Backpressure: the pump takes only as many payloads as the window has free places, so a full
- * window leaves them in the queue, which fills and stops the collectors' reads.
+ * <p>Backpressure: the pump takes only as many payloads as the window has free places, and only as
+ * many bytes as {@code --max-in-flight-bytes} leaves free (or one payload, however large, when
+ * nothing is in flight), so a full window leaves them in the queue, which fills and stops the
+ * collectors' reads.
  */
 final class ReplayPump {
   /** Payloads taken off the queue at once, at most. */
@@ -194,7 +196,11 @@ final class ReplayPump {
         if (room <= 0) {
           break;
         }
-        if (queue.drainTo(batch, room) == 0) {
+        if (take(room) == 0) {
+          if (queue.size() > 0 && permits.inFlight() > 0) {
+            // The next payload would exceed the bytes allowed in flight: what frees them runs us.
+            break;
+          }
           if (queue.wakeWhenNotEmpty(this::wake)) {
             break;
           }
@@ -207,9 +213,10 @@ final class ReplayPump {
         batch.clear();
         continue;
       }
-      int n = permits.tryAcquire(toSend.size());
+      int n = permits.tryAcquire(toSend, ReplayQuery::weight);
       if (n == 0) {
-        // The window shrank since: what is left waits for the next response.
+        // The window shrank since (or --pair made a message heavier than the bytes left): what is
+        // left waits for the next response.
         break;
       }
       List<ReplayQuery> sending = toSend.subList(0, n);
@@ -227,6 +234,17 @@ final class ReplayPump {
       sending.clear();
     }
     waitingToSend = toSend.size();
+  }
+
+  /**
+   * Takes up to {@code room} payloads off the queue into the batch, as many as fit in the bytes
+   * free in flight (the queue weighs a payload as {@link ReplayQuery#weight} does); when nothing is
+   * in flight, at least the next one, however heavy, so that a payload larger than the byte bound
+   * is replayed alone rather than never.
+   */
+  private int take(int room) {
+    int n = queue.drainTo(batch, room, permits.freeBytes());
+    return n == 0 && permits.inFlight() == 0 ? queue.drainTo(batch, 1) : n;
   }
 
   /** Sends, or accounts for, {@code d}; null is a message the intake holds back. */

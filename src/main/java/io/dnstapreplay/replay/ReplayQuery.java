@@ -23,4 +23,13 @@ final class ReplayQuery {
     this.replay = replay;
     this.key = key;
   }
+
+  /**
+   * What it counts against {@code --max-in-flight-bytes}: the length of its frame, the weight it
+   * had in the queue. It holds about twice that: the frame, and the query and logged response
+   * copied out to send and compare.
+   */
+  int weight() {
+    return original.length();
+  }
 }

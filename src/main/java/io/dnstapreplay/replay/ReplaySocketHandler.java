@@ -87,7 +87,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
 
   /**
    * Sends a batch, at once with one flush on the socket's own event loop, else as a task for it;
-   * each query holds one in-flight permit.
+   * each query holds one in-flight permit and its {@link ReplayQuery#weight weight}.
    */
   void submit(List<ReplayQuery> batch) {
     if (ctx.executor().inEventLoop()) {
@@ -155,7 +155,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     }
     long rtt = now - c.value().sentAtNanos;
     outcomes.response(c.value(), response, rtt);
-    permits.answered(rtt, now, !c.value().presumedLost);
+    permits.answered(rtt, now, !c.value().presumedLost, c.value().weight());
     sendHeld(c.key());
   }
 
@@ -169,7 +169,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
     long now = now();
     for (InFlightTable.Completed<ReplayQuery> c : table.expire(now)) {
       outcomes.timeout(c.value());
-      permits.lost(c.value().sentAtNanos, !c.value().presumedLost);
+      permits.lost(c.value().sentAtNanos, !c.value().presumedLost, c.value().weight());
       sendHeld(c.key());
     }
     table.forEachAddedBefore(
@@ -223,7 +223,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
             () -> {
               for (ReplayQuery q : table.drain()) {
                 outcomes.timeout(q);
-                permits.release(!q.presumedLost);
+                permits.release(!q.presumedLost, q.weight());
               }
             });
   }
@@ -241,7 +241,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
    */
   private void fail(ReplayQuery q) {
     outcomes.sendError();
-    permits.release(!q.presumedLost);
+    permits.release(!q.presumedLost, q.weight());
   }
 
   private void sendHeld(QueryKey key) {

@@ -80,6 +80,10 @@ class ReplayCommandTest {
         "--channel-timeout-bytes|64X|'64X' is not a size",
         "--channel-error-bytes|-1M|'-1M' is not a size",
         "--channel-error-bytes|9999999999999999G|is too large",
+        "--channel-bytes|0|--channel-bytes must be at least 1: 0",
+        "--channel-bytes|1.5M|'1.5M' is not a size",
+        "--max-in-flight-bytes|0|--max-in-flight-bytes must be at least 1: 0",
+        "--max-in-flight-bytes|16MB|'16MB' is not a size",
         "--max-frame-size|0|--max-frame-size must be",
         "--max-connections|0|--max-connections must be at least 1: 0",
         "--dns|example.com:53|is not an IP address",
@@ -318,6 +322,29 @@ class ReplayCommandTest {
     assertEquals(0, r.exit(), r.err());
     assertEquals(bytes, r.config().errorBytes());
     assertEquals(bytes, r.config().timeoutBytes());
+  }
+
+  /**
+   * The queue an eighth of the heap, the queries in flight (each holding its message about twice) a
+   * sixteenth: with both buffers, all four bounds full take half the heap.
+   */
+  @Test
+  void queueAndInFlightByteBoundsDefaultToShareOfTheHeap() {
+    DaemonConfig c = run(REQUIRED).config();
+    long heap = Runtime.getRuntime().maxMemory();
+    assertEquals(heap / 8, c.channelBytes());
+    assertEquals(heap / 16, c.replay().maxInFlightBytes());
+    assertTrue(
+        c.errorBytes() + c.timeoutBytes() + c.channelBytes() + 2 * c.replay().maxInFlightBytes()
+            <= heap / 2);
+  }
+
+  @Test
+  void queueAndInFlightByteBoundsTakeSizes() {
+    Result r = run(with("--channel-bytes", "48M", "--max-in-flight-bytes", "100k"));
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(48 << 20, r.config().channelBytes());
+    assertEquals(100 << 10, r.config().replay().maxInFlightBytes());
   }
 
   @Test

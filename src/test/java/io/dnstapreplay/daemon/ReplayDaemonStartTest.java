@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.metrics.HealthChecks;
 import io.dnstapreplay.replay.ReplayConfig;
+import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.testing.UdpResponder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -60,6 +61,7 @@ class ReplayDaemonStartTest {
             128 * 1024),
         null,
         100,
+        1 << 20,
         100,
         100,
         1 << 20,
@@ -75,6 +77,7 @@ class ReplayDaemonStartTest {
             false,
             Duration.ofSeconds(1),
             100,
+            1 << 19,
             true,
             false,
             IpNetworks.none(),
@@ -158,6 +161,22 @@ class ReplayDaemonStartTest {
     d.close();
     d.close();
     assertEquals(0, udpSocketsToTarget());
+  }
+
+  /** The byte bounds of the queue and of the queries in flight show from start-up. */
+  @Test
+  void byteBoundMetricsAreExportedFromStartUp() throws Exception {
+    try (ReplayDaemon d = ReplayDaemon.start(config(0, dir.resolve("replay.sock")))) {
+      Scrape m = new Scrape(d.metrics().scrape());
+      assertEquals(0, m.value("dnstap_replay_queue_bytes"));
+      assertEquals(1 << 20, m.value("dnstap_replay_queue_max_bytes"));
+      assertEquals(0, m.value("dnstap_replay_dns_queries_in_flight_bytes"));
+      assertEquals(1 << 19, m.value("dnstap_replay_dns_queries_in_flight_max_bytes"));
+      for (String bound : List.of("queue", "in_flight")) {
+        assertEquals(
+            0, m.value("dnstap_replay_oversized_payloads_total{bound=\"" + bound + "\"}"), bound);
+      }
+    }
   }
 
   /** Every stage is watched: the event loops it made. */

@@ -107,6 +107,7 @@ class ReplayEngineTest {
             false,
             Duration.ofSeconds(2),
             64,
+            Long.MAX_VALUE,
             true,
             false,
             IpNetworks.none(),

@@ -43,9 +43,9 @@ class ReplayPumpTest {
           new RecordBuffer(100)::offer);
   private final InFlightLimit permits = new InFlightLimit(WINDOW);
   private final PayloadQueue<Payload> queue = new PayloadQueue<>(4096);
-  private final ReplayConfig config =
+  private static final ReplayConfig CONFIG =
       config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53), null);
-  private final ReplayPump pump = new ReplayPump(queue, config, outcomes, permits);
+  private final ReplayPump pump = new ReplayPump(queue, CONFIG, outcomes, permits);
   private EmbeddedChannel channel;
 
   private static ReplayConfig config(InetSocketAddress target, InetSocketAddress ipv6Target) {
@@ -58,6 +58,7 @@ class ReplayPumpTest {
         false,
         Duration.ofSeconds(1),
         WINDOW,
+        Long.MAX_VALUE,
         false,
         false,
         IpNetworks.none(),
@@ -67,7 +68,7 @@ class ReplayPumpTest {
 
   @BeforeEach
   void open() {
-    ReplaySocketHandler h = new ReplaySocketHandler(config, outcomes, permits, 1, pump::wake);
+    ReplaySocketHandler h = new ReplaySocketHandler(CONFIG, outcomes, permits, 1, pump::wake);
     channel = new EmbeddedChannel();
     channel.freezeTime();
     channel.pipeline().addLast(h);
@@ -206,6 +207,109 @@ class ReplayPumpTest {
     } finally {
       ch4.finishAndReleaseAll();
       ch6.finishAndReleaseAll();
+    }
+  }
+
+  /** What {@code d} weighs in the queue and in flight. */
+  private static int weight(Dnstap d) {
+    return Payload.of(d).length();
+  }
+
+  /** One payload's weight, the same for query(0) to query(9). */
+  private static final int WEIGHT = weight(payload(query(0), Message.Type.AUTH_RESPONSE));
+
+  /** Room for two payloads in flight and half of a third. */
+  private static final long IN_FLIGHT_BYTES = 2 * WEIGHT + WEIGHT / 2;
+
+  /** A pump, its only socket and what they share, with a byte bound on what is in flight. */
+  private record BytePump(
+      PayloadQueue<Payload> queue, InFlightLimit limit, EmbeddedChannel channel) {
+    static BytePump start(ReplayOutcomes outcomes) {
+      // weighed as the daemon's queue weighs: as ReplayQuery.weight
+      PayloadQueue<Payload> q = new PayloadQueue<>(100, Long.MAX_VALUE, Payload::length);
+      InFlightLimit limit = new InFlightLimit(100, IN_FLIGHT_BYTES, false);
+      ReplayPump p = new ReplayPump(q, CONFIG, outcomes, limit);
+      ReplaySocketHandler h = new ReplaySocketHandler(CONFIG, outcomes, limit, 1, p::wake);
+      EmbeddedChannel ch = new EmbeddedChannel();
+      ch.freezeTime();
+      ch.pipeline().addLast(h);
+      p.start(List.of(h));
+      return new BytePump(q, limit, ch);
+    }
+
+    void collect(Dnstap... payloads) {
+      queue.offerAll(new ArrayDeque<>(Stream.of(payloads).map(Payload::of).toList()));
+      channel.runPendingTasks();
+    }
+
+    void answer(byte[] query) {
+      ReplaySocketHandlerTest.answer(channel, ReplaySocketHandlerTest.response(query, 0));
+      channel.runPendingTasks();
+    }
+
+    byte[] sent() {
+      return ReplaySocketHandlerTest.sent(channel);
+    }
+  }
+
+  @Test
+  void leavesPayloadsQueuedWhileTheirBytesWouldExceedTheBoundInFlight() {
+    BytePump b = BytePump.start(outcomes);
+    try {
+      b.collect(
+          payload(query(0), Message.Type.AUTH_RESPONSE),
+          payload(query(1), Message.Type.AUTH_RESPONSE),
+          payload(query(2), Message.Type.AUTH_RESPONSE),
+          payload(query(3), Message.Type.AUTH_RESPONSE));
+      assertArrayEquals(query(0), b.sent());
+      assertArrayEquals(query(1), b.sent());
+      assertNull(b.sent(), "a third would exceed the bytes: the count (100) would allow it");
+      assertEquals(2 * WEIGHT, b.limit().inFlightBytes());
+      assertEquals(2, b.queue().size(), "the rest waits in the queue: backpressure");
+      assertEquals(2 * WEIGHT, b.queue().bytes());
+
+      b.answer(query(0));
+      assertArrayEquals(query(2), b.sent());
+      assertNull(b.sent());
+      assertEquals(1, b.queue().size());
+      b.answer(query(1));
+      b.answer(query(2));
+      assertArrayEquals(query(3), b.sent());
+      assertEquals(0, b.queue().size());
+      assertEquals(WEIGHT, b.limit().inFlightBytes());
+      assertEquals(0, b.limit().oversized());
+    } finally {
+      b.channel().finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aPayloadHeavierThanTheWholeBoundIsSentAloneOnceNothingIsInFlight() {
+    Dnstap heavy =
+        payload(query(1), Message.Type.AUTH_RESPONSE).toBuilder()
+            .setExtra(ByteString.copyFrom(new byte[(int) IN_FLIGHT_BYTES]))
+            .build();
+    BytePump b = BytePump.start(outcomes);
+    try {
+      b.collect(
+          payload(query(0), Message.Type.AUTH_RESPONSE),
+          heavy,
+          payload(query(2), Message.Type.AUTH_RESPONSE));
+      assertArrayEquals(query(0), b.sent());
+      assertNull(b.sent(), "the heavy one waits while anything is in flight");
+      assertEquals(2, b.queue().size());
+
+      b.answer(query(0));
+      assertArrayEquals(query(1), b.sent(), "alone: nothing else was in flight");
+      assertNull(b.sent(), "nothing goes with it");
+      assertEquals(weight(heavy), b.limit().inFlightBytes());
+      assertEquals(1, b.limit().oversized());
+
+      b.answer(query(1));
+      assertArrayEquals(query(2), b.sent());
+      assertEquals(0, b.queue().size());
+    } finally {
+      b.channel().finishAndReleaseAll();
     }
   }
 

@@ -71,6 +71,7 @@ class ReplaySocketHandlerTest {
         proxyTimespec,
         TIMEOUT,
         10,
+        Long.MAX_VALUE,
         true,
         false,
         IpNetworks.none(),
@@ -129,8 +130,13 @@ class ReplaySocketHandlerTest {
   }
 
   private ReplayQuery take(byte[] query, byte[] logged) {
-    assertEquals(1, permits.tryAcquire(1));
-    return replayQuery(query, logged);
+    return take(replayQuery(query, logged));
+  }
+
+  /** Takes {@code q}'s permit, as the pump does before it submits. */
+  private ReplayQuery take(ReplayQuery q) {
+    assertEquals(1, permits.tryAcquire(List.of(q), ReplayQuery::weight));
+    return q;
   }
 
   static byte[] sent(EmbeddedChannel ch) {
@@ -166,12 +172,14 @@ class ReplaySocketHandlerTest {
     channel.runPendingTasks();
     assertArrayEquals(q, sent(channel));
     assertEquals(1, permits.inFlight());
+    assertTrue(permits.inFlightBytes() > q.length + logged.length, "the message's size");
     assertEquals(0, freed.get());
     answer(channel, logged);
     assertEquals(1, freed.get(), "the read freed a place: the pump is asked to send more");
     assertEquals(1, comparisons("matched"));
     assertEquals(1, scrape().result("dnstap_replay_dns_queries_total", "success"));
     assertEquals(0, permits.inFlight());
+    assertEquals(0, permits.inFlightBytes());
     assertEquals(0, errors.size());
   }
 
@@ -224,6 +232,7 @@ class ReplaySocketHandlerTest {
     assertEquals(1, timeouts.size());
     assertEquals(1, scrape().result("dnstap_replay_dns_queries_total", "timeout"));
     assertEquals(0, permits.inFlight());
+    assertEquals(0, permits.inFlightBytes());
     Dnstap record = Dnstap.parseFrom(timeouts.take(1).get(0));
     assertEquals(
         FailureRecord.Kind.TIMEOUT, FailureRecord.decode(record.getExtra().toByteArray()).kind());
@@ -264,8 +273,7 @@ class ReplaySocketHandlerTest {
   /** Sends {@code q}, logged with a response time, through {@code h}; returns the datagram. */
   private byte[] sendWithResponseTime(ReplaySocketHandler h, byte[] q) throws Exception {
     channel = open(h);
-    assertEquals(1, permits.tryAcquire(1));
-    h.submit(List.of(replayQuery(q, response(q, 0), LOGGED_TIME)));
+    h.submit(List.of(take(replayQuery(q, response(q, 0), LOGGED_TIME))));
     channel.runPendingTasks();
     return sent(channel);
   }
@@ -319,6 +327,7 @@ class ReplaySocketHandlerTest {
     answer(channel, logged);
     assertEquals(2, comparisons("matched"));
     assertEquals(0, permits.inFlight());
+    assertEquals(0, permits.inFlightBytes());
   }
 
   @Test
@@ -356,6 +365,7 @@ class ReplaySocketHandlerTest {
     assertEquals(2, scrape().result("dnstap_replay_dns_queries_total", "timeout"));
     assertEquals(2, timeouts.size());
     assertEquals(0, permits.inFlight());
+    assertEquals(0, permits.inFlightBytes());
   }
 
   @Test
@@ -369,6 +379,7 @@ class ReplaySocketHandlerTest {
     channel.close();
     assertEquals(2, scrape().result("dnstap_replay_dns_queries_total", "error"));
     assertEquals(0, permits.inFlight());
+    assertEquals(0, permits.inFlightBytes());
   }
 
   @Test
@@ -384,6 +395,7 @@ class ReplaySocketHandlerTest {
     assertEquals(2, scrape().result("dnstap_replay_dns_queries_total", "error"));
     assertEquals(2, scrape().result("dnstap_replay_dnstap_payloads_total", "error"));
     assertEquals(0, permits.inFlight());
+    assertEquals(0, permits.inFlightBytes());
     assertEquals(0, timeouts.size());
   }
 

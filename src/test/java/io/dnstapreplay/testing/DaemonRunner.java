@@ -71,12 +71,14 @@ public final class DaemonRunner implements AutoCloseable {
     public boolean proxyTimespec;
     public boolean ignoreTc;
     public int channelCapacity = 10_000;
+    public long channelBytes = 32 << 20;
     public int errorCapacity = 100_000;
     public int timeoutCapacity = 100_000;
     public long errorBytes = 64 << 20;
     public long timeoutBytes = 64 << 20;
     public int numSockets = 10;
     public int maxInFlight = 1_000;
+    public long maxInFlightBytes = 16 << 20;
     public boolean fixedWindow;
     public Duration timeout = Duration.ofSeconds(1);
     public List<String> ignoreQueryNets = new ArrayList<>();
@@ -155,6 +157,7 @@ public final class DaemonRunner implements AutoCloseable {
                 s.maxFrameSize),
             null,
             s.channelCapacity,
+            s.channelBytes,
             s.errorCapacity,
             s.timeoutCapacity,
             s.errorBytes,
@@ -170,6 +173,7 @@ public final class DaemonRunner implements AutoCloseable {
                 s.proxyTimespec,
                 s.timeout,
                 s.maxInFlight,
+                s.maxInFlightBytes,
                 !s.fixedWindow,
                 s.ignoreTc,
                 IpNetworks.parse(s.ignoreQueryNets),
