@@ -35,6 +35,12 @@ public final class FileCollector {
   static final int BATCH = 256;
 
   /**
+   * Or frame bytes, whichever comes first: 256 messages of up to 1 MiB each would hold a quarter of
+   * a gigabyte outside the queue's byte bound.
+   */
+  static final int BATCH_BYTES = 1 << 20;
+
+  /**
    * How reading ended.
    *
    * @param frames data frames read and handed to the replay stage
@@ -57,6 +63,7 @@ public final class FileCollector {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final AtomicLong bytesRead = new AtomicLong();
   private final ArrayDeque<Payload> pending = new ArrayDeque<>();
+  private long pendingBytes;
   private volatile Result result;
   private volatile long firstNanos;
   private long frames;
@@ -216,8 +223,9 @@ public final class FileCollector {
     }
     count(d.length());
     pending.add(d);
+    pendingBytes += d.length();
     queue.heldByProducers(1);
-    if (pending.size() >= BATCH) {
+    if (pending.size() >= BATCH || pendingBytes >= BATCH_BYTES) {
       handOver();
     }
   }
@@ -234,6 +242,7 @@ public final class FileCollector {
       room.await();
       queue.heldByProducers(-queue.offerAll(pending));
     }
+    pendingBytes = 0;
   }
 
   private void count(int frameLength) {

@@ -7,20 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.framestream.FrameStreamWriter;
 import io.dnstapreplay.framestream.FrameStreams;
 import io.dnstapreplay.metrics.Metrics;
 import io.dnstapreplay.queue.PayloadQueue;
+import io.dnstapreplay.testing.Await;
 import io.dnstapreplay.testing.KnotCapture;
 import io.dnstapreplay.testing.Scrape;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -217,6 +222,40 @@ class FileCollectorTest {
     assertEquals(got.size(), new Scrape(metrics.scrape()).value("dnstap_replay_data_frames_total"));
     assertTrue(got.size() >= 1 && got.size() < KnotCapture.FRAMES, "frames: " + got.size());
     assertEquals(capture().get(1), got.get(0), "the earliest message, in time order");
+  }
+
+  /**
+   * Large messages go to the queue by the mebibyte, not by the batch of 256: the reader, stopped
+   * inside the sixth 300 KB message, has handed over the first four (1.2 MB) and holds only the
+   * fifth.
+   */
+  @Test
+  void largeMessagesAreHandedOverByTheMebibyte() throws Exception {
+    PayloadQueue<Payload> roomy = new PayloadQueue<>(1000);
+    byte[] large =
+        Dnstap.newBuilder()
+            .setType(Dnstap.Type.MESSAGE)
+            .setExtra(ByteString.copyFrom(new byte[300_000]))
+            .build()
+            .toByteArray();
+    PipedInputStream in = new PipedInputStream(4 << 20);
+    FrameStreamWriter w =
+        new FrameStreamWriter(new PipedOutputStream(in), FrameStreams.DNSTAP_CONTENT_TYPE);
+    for (int i = 0; i < 5; i++) {
+      w.write(large);
+    }
+    w.flush();
+    FileCollector c =
+        FileCollector.start(List.of(InputFiles.open(InputFiles.STDIN, in)), roomy, metrics, 0);
+    Await.until(
+        () -> roomy.size() + roomy.heldByProducers() == 5,
+        Duration.ofSeconds(30),
+        () -> roomy.size() + " queued, " + roomy.heldByProducers() + " held");
+    assertEquals(4, roomy.size(), "handed over at 1.2 MB");
+    w.close();
+    assertTrue(c.await().complete());
+    assertEquals(5, roomy.size());
+    assertEquals(0, roomy.heldByProducers());
   }
 
   @Test
