@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * ReplayEngine is the replay stage: {@code numSockets} connected UDP sockets to each target (one,
  * or one per address family), each of which keeps many queries in flight, and the {@link
  * ReplayPump} that takes payloads off the queue, filters them and sends their queries from the
- * sockets' own event loops. A global permit count bounds the queries in flight (memory and load on
- * the target); when it is exhausted the pump leaves the payloads queued, the queue fills, and the
- * collectors stop reading: backpressure all the way to the DNS server's dnstap buffer.
+ * sockets' own event loops. A global permit count and byte bound limit the queries in flight
+ * (memory and load on the target); when either is exhausted the pump leaves the payloads queued,
+ * the queue fills, and the collectors stop reading: backpressure all the way to the DNS server's
+ * dnstap buffer.
  */
 public final class ReplayEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplayEngine.class);
