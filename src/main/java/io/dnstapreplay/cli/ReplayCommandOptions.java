@@ -178,8 +178,8 @@ final class ReplayCommandOptions {
       paramLabel = "SIZE",
       converter = ByteSizeConverter.class,
       description =
-          "Bytes of payloads (serialized dnstap) queued between the socket readers and replay, e.g."
-              + " 64M (default: an eighth of the maximum heap, 32M with -Xmx256m).")
+          "Bytes of payloads (about their dnstap frames) queued between the socket readers and"
+              + " replay, e.g. 64M (default: an eighth of the maximum heap, 32M with -Xmx256m).")
   Long channelBytes;
 
   @Option(
@@ -234,8 +234,8 @@ final class ReplayCommandOptions {
       paramLabel = "SIZE",
       converter = ByteSizeConverter.class,
       description =
-          "Most bytes of payloads (serialized dnstap) in flight at once, e.g. 16M (default: a"
-              + " sixteenth of the maximum heap, 16M with -Xmx256m).")
+          "Most bytes of payloads (about their dnstap frames) in flight at once, e.g. 16M (default:"
+              + " a sixteenth of the maximum heap, 16M with -Xmx256m).")
   Long maxInFlightBytes;
 
   @Option(

@@ -35,8 +35,8 @@ public final class FileCollector {
   static final int BATCH = 256;
 
   /**
-   * Or frame bytes, whichever comes first: 256 messages of up to 1 MiB each would hold a quarter of
-   * a gigabyte outside the queue's byte bound.
+   * Or this {@link Payload#weight weight} of messages, whichever comes first: 256 messages of up to
+   * 1 MiB each would hold a quarter of a gigabyte outside the queue's byte bound.
    */
   static final int BATCH_BYTES = 1 << 20;
 
@@ -223,7 +223,7 @@ public final class FileCollector {
     }
     count(d.length());
     pending.add(d);
-    pendingBytes += d.length();
+    pendingBytes += d.weight();
     queue.heldByProducers(1);
     if (pending.size() >= BATCH || pendingBytes >= BATCH_BYTES) {
       handOver();

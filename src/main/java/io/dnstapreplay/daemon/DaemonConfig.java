@@ -15,8 +15,8 @@ import java.util.List;
  * is null.
  *
  * @param http the HTTP server's address, or null for none (only when replaying files)
- * @param channelBytes the serialized size of the dnstap messages queued for the replay stage, at
- *     most (one is always let in, however large)
+ * @param channelBytes the weight of the payloads queued for the replay stage (about the bytes of
+ *     their frames), at most (one is always let in, however heavy)
  */
 public record DaemonConfig(
     InetSocketAddress http,

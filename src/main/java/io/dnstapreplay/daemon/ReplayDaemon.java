@@ -105,11 +105,11 @@ public final class ReplayDaemon implements AutoCloseable {
     metrics.gauge("errors_buffer_max_bytes", "The /errors buffer's byte bound", errors::maxBytes);
     metrics.gauge(
         "timeouts_buffer_max_bytes", "The /timeouts buffer's byte bound", timeouts::maxBytes);
-    queue = new PayloadQueue<>(c.channelCapacity(), c.channelBytes(), Payload::length);
+    queue = new PayloadQueue<>(c.channelCapacity(), c.channelBytes(), Payload::weight);
     metrics.gauge("queue_depth", "Payloads waiting for the replay stage", queue::size);
     metrics.gauge(
         "queue_bytes",
-        "Bytes (serialized) of the payloads waiting for the replay stage",
+        "Bytes of the payloads waiting for the replay stage (about their dnstap frames)",
         queue::bytes);
     metrics.gauge("queue_max_bytes", "The queue's byte bound (--channel-bytes)", queue::maxBytes);
     metrics.oversizedPayloads(ByteBound.QUEUE, queue::oversized);
@@ -131,7 +131,7 @@ public final class ReplayDaemon implements AutoCloseable {
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);
     metrics.gauge(
         "dns_queries_in_flight_bytes",
-        "Bytes (serialized) of the payloads of the queries in flight",
+        "Bytes of the payloads of the queries in flight (about their dnstap frames)",
         engine::inFlightBytes);
     metrics.gauge(
         "dns_queries_in_flight_max_bytes",

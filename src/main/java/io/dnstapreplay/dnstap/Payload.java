@@ -57,10 +57,12 @@ public final class Payload {
   int responseMessageOffset = ABSENT;
   int responseMessageLength;
   private Dnstap parsed;
+  private int weight;
 
   Payload(byte[] frame) {
     this.frame = frame;
     this.data = frame;
+    this.weight = frame.length;
   }
 
   /**
@@ -81,6 +83,7 @@ public final class Payload {
       return fromParsed(frame, d);
     }
     p.parsed = d;
+    p.weight = 2 * frame.length;
     return p;
   }
 
@@ -110,6 +113,7 @@ public final class Payload {
     ByteString values =
         m.getQueryAddress().concat(m.getQueryMessage()).concat(m.getResponseMessage());
     p.data = values.toByteArray();
+    p.weight = 2 * frame.length + p.data.length;
     int at = 0;
     if (m.hasQueryAddress()) {
       p.queryAddressOffset = at;
@@ -140,9 +144,21 @@ public final class Payload {
     return parsed;
   }
 
-  /** The frame's length in bytes: what the payload weighs in memory, near enough. */
+  /** The frame's length in bytes. */
   public int length() {
     return frame.length;
+  }
+
+  /**
+   * What the payload holds in memory, near enough, for the byte bounds of the queue and of the
+   * queries in flight: its frame, and for a message that protobuf parsed or built ({@link #decode}
+   * of an unusual frame, {@link #of}) that message too, about the frame again, and the copy of its
+   * values. Fixed when the payload is made, so that a bound gives back exactly what it took,
+   * whatever {@link #dnstap} parses later; a sender cannot make payloads heavier than they weigh by
+   * sending frames the scanner leaves to protobuf.
+   */
+  public int weight() {
+    return weight;
   }
 
   /** Whether this is a {@code MESSAGE} with its message. */

@@ -17,9 +17,9 @@ import java.util.function.ToIntFunction;
  * is and asks to be woken when more arrives ({@link #wakeWhenNotEmpty}).
  *
  * <p>Two bounds: items, and bytes, as a weigher given at construction tells them (a dnstap
- * message's serialized size): a payload may be up to a mebibyte, so a count alone would let the
- * queue hold gigabytes. An item heavier than the whole byte bound still goes in when the queue is
- * empty, alone, so that no item waits forever.
+ * payload's weight, about its frame's length): a payload may be up to a mebibyte, so a count alone
+ * would let the queue hold gigabytes. An item heavier than the whole byte bound still goes in when
+ * the queue is empty, alone, so that no item waits forever.
  *
  * <p>Producers never block: {@link #offer} and {@link #offerAll} take what fits, and a producer
  * left holding items parks itself with {@link #onSpace}, typically by switching its channel's
@@ -32,9 +32,8 @@ import java.util.function.ToIntFunction;
  * <p>Items move in batches under one lock: a producer hands over everything one socket read
  * decoded, and the waiting consumer is woken once per batch rather than once per item, which at
  * 100k payloads a second is the difference between a few and a hundred thousand context switches.
- * The weights are added up under that lock, with no per-item atomic; a producer weighs its batch
- * before it takes the lock, so that a weigher that memoizes (a protobuf message's size) costs the
- * lock only a read per item.
+ * The weights are added up under that lock, with no per-item atomic: the weigher must be as cheap
+ * as a field read.
  *
  * @param <T> the item type
  */
@@ -67,7 +66,8 @@ public final class PayloadQueue<T> {
   /**
    * A queue bounded by its number of items and by their weight.
    *
-   * @param weigher an item's weight in bytes, the same every time it is asked
+   * @param weigher an item's weight in bytes, the same every time it is asked; called under the
+   *     lock, so it must be cheap
    */
   public PayloadQueue(int capacity, long maxBytes, ToIntFunction<? super T> weigher) {
     if (capacity < 1 || maxBytes < 1) {
@@ -96,10 +96,6 @@ public final class PayloadQueue<T> {
    * @return how many were moved; the rest stay in {@code batch}
    */
   public int offerAll(Deque<T> batch) {
-    for (T item : batch) {
-      // Weighed before the lock too, so that under it a protobuf message's size is a memoized read.
-      weigher.applyAsInt(item);
-    }
     int n = 0;
     Runnable wake = null;
     lock.lock();

@@ -9,9 +9,9 @@ import java.util.function.ToIntFunction;
 
 /**
  * InFlightLimit bounds the queries in flight over all sockets. Three bounds: all queries not yet
- * answered or timed out stay under {@code --max-in-flight}, and their weight (the serialized size
- * of the dnstap message each holds) under {@code --max-in-flight-bytes}, which bound memory; the
- * live ones stay under the {@link CongestionWindow}, which keeps the target's queue short. A query
+ * answered or timed out stay under {@code --max-in-flight}, and their weight (about the bytes of
+ * the dnstap frame each holds) under {@code --max-in-flight-bytes}, which bound memory; the live
+ * ones stay under the {@link CongestionWindow}, which keeps the target's queue short. A query
  * unanswered for many round-trip times is presumed lost and is no longer live: it keeps its place
  * under the first two bounds until its timeout, but a target that drops some queries by policy must
  * not shrink the window for seconds per dropped query.

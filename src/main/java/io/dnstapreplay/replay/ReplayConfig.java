@@ -30,9 +30,9 @@ import java.util.Set;
  * @param timeout how long a query waits for its response
  * @param maxInFlight queries sent and not yet answered or timed out, over all sockets: the upper
  *     bound of the congestion window, or the fixed window
- * @param maxInFlightBytes the serialized size of the dnstap messages of those queries, at most: a
- *     payload may be a mebibyte, so {@code maxInFlight} alone does not bound memory (one query is
- *     always allowed, however heavy)
+ * @param maxInFlightBytes the weight of those queries' payloads (about the bytes of their dnstap
+ *     frames), at most: a payload may be a mebibyte, so {@code maxInFlight} alone does not bound
+ *     memory (one query is always allowed, however heavy)
  * @param adaptiveWindow whether a {@link CongestionWindow} keeps the queries in flight below {@code
  *     maxInFlight} as the target's round-trip time requires
  * @param ignoreTc a pair where either response is truncated is not a mismatch

@@ -145,7 +145,7 @@ public final class ReplayEngine implements AutoCloseable {
     return permits.inFlight();
   }
 
-  /** The serialized size of the dnstap messages of the queries in flight. */
+  /** The weight of the payloads of the queries in flight, about the bytes of their frames. */
   public long inFlightBytes() {
     return permits.inFlightBytes();
   }

@@ -25,11 +25,11 @@ final class ReplayQuery {
   }
 
   /**
-   * What it counts against {@code --max-in-flight-bytes}: the length of its frame, the weight it
-   * had in the queue. It holds about twice that: the frame, and the query and logged response
-   * copied out to send and compare.
+   * What it counts against {@code --max-in-flight-bytes}: its payload's {@link Payload#weight
+   * weight}, as in the queue. It holds about its frame more: the query and logged response copied
+   * out to send and compare.
    */
   int weight() {
-    return original.length();
+    return original.weight();
   }
 }

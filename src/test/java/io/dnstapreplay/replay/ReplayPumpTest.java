@@ -212,7 +212,7 @@ class ReplayPumpTest {
 
   /** What {@code d} weighs in the queue and in flight. */
   private static int weight(Dnstap d) {
-    return Payload.of(d).length();
+    return Payload.of(d).weight();
   }
 
   /** One payload's weight, the same for query(0) to query(9). */
@@ -226,7 +226,7 @@ class ReplayPumpTest {
       PayloadQueue<Payload> queue, InFlightLimit limit, EmbeddedChannel channel) {
     static BytePump start(ReplayOutcomes outcomes) {
       // weighed as the daemon's queue weighs: as ReplayQuery.weight
-      PayloadQueue<Payload> q = new PayloadQueue<>(100, Long.MAX_VALUE, Payload::length);
+      PayloadQueue<Payload> q = new PayloadQueue<>(100, Long.MAX_VALUE, Payload::weight);
       InFlightLimit limit = new InFlightLimit(100, IN_FLIGHT_BYTES, false);
       ReplayPump p = new ReplayPump(q, CONFIG, outcomes, limit);
       ReplaySocketHandler h = new ReplaySocketHandler(CONFIG, outcomes, limit, 1, p::wake);
