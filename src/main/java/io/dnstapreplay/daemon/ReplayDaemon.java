@@ -125,7 +125,8 @@ public final class ReplayDaemon implements AutoCloseable {
             c.replay().ignoreTc(),
             c.replay().equivalent(),
             errors::offer,
-            timeouts::offer);
+            timeouts::offer,
+            metrics.targetQueries(c.replay().targets()));
     engine = ReplayEngine.start(c.replay(), outcomes, queue, udpGroup);
     metrics.health().addCritical("stages", stages::problem);
     metrics.gauge("dns_queries_in_flight", "Queries sent and not yet completed", engine::inFlight);

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -247,7 +248,7 @@ public final class Metrics {
     registerTransportMeters();
     registerIntakeMeters();
     health.add("unix_socket", this::unixSocketProblem);
-    health.add("target", new TargetHealth(responses, timeouts, errors, clock));
+    health.add("target", new TargetHealth("the target", responses, timeouts, errors, clock));
   }
 
   /**
@@ -369,6 +370,30 @@ public final class Metrics {
 
   private Counter queries(String result) {
     return counter("dns_queries", "Queries replayed to the target, by outcome", result);
+  }
+
+  /**
+   * Registers the per-target query counters, at 0, and with two targets a health check for each.
+   *
+   * @param targets as the replay indexes them
+   */
+  public TargetQueries targetQueries(List<InetSocketAddress> targets) {
+    return new TargetQueries(this, targets);
+  }
+
+  StampedCounter targetQueries(String target, String result) {
+    return new StampedCounter(
+        Counter.builder(P + "target_queries")
+            .description("Queries replayed, by target (--dns) and outcome")
+            .tag("target", target)
+            .tag(RESULT, result)
+            .register(registry),
+        registry.config().clock());
+  }
+
+  HealthChecks.Check targetHealth(
+      String target, StampedCounter responses, StampedCounter timeouts, StampedCounter errors) {
+    return new TargetHealth(target, responses, timeouts, errors, registry.config().clock());
   }
 
   private Counter comparisons(String result) {

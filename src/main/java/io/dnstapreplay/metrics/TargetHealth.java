@@ -15,13 +15,22 @@ final class TargetHealth implements HealthChecks.Check {
   /** How far back a response or an unanswered query counts. */
   static final Duration WINDOW = Duration.ofSeconds(60);
 
+  private final String target;
   private final StampedCounter responses;
   private final StampedCounter timeouts;
   private final StampedCounter errors;
   private final Clock clock;
 
+  /**
+   * @param target how the problem names the target: "the target", or its address
+   */
   TargetHealth(
-      StampedCounter responses, StampedCounter timeouts, StampedCounter errors, Clock clock) {
+      String target,
+      StampedCounter responses,
+      StampedCounter timeouts,
+      StampedCounter errors,
+      Clock clock) {
+    this.target = target;
     this.responses = responses;
     this.timeouts = timeouts;
     this.errors = errors;
@@ -36,7 +45,9 @@ final class TargetHealth implements HealthChecks.Check {
       return Optional.empty();
     }
     return Optional.of(
-        "no response from the target in the last "
+        "no response from "
+            + target
+            + " in the last "
             + WINDOW.toSeconds()
             + " s while queries timed out or failed");
   }

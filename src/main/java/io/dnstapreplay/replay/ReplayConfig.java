@@ -70,7 +70,7 @@ public record ReplayConfig(
   }
 
   /** The targets, each with {@code numSockets} sockets: index 1, if any, takes IPv6. */
-  List<InetSocketAddress> targets() {
+  public List<InetSocketAddress> targets() {
     return ipv6Target == null ? List.of(target) : List.of(target, ipv6Target);
   }
 

@@ -4,6 +4,7 @@ package io.dnstapreplay.replay;
 import io.dnstapreplay.dnstap.Payload;
 import io.dnstapreplay.failure.FailureRecord;
 import io.dnstapreplay.metrics.Metrics;
+import io.dnstapreplay.metrics.TargetQueries;
 import io.dnstapreplay.mismatch.Mismatch;
 import io.dnstapreplay.mismatch.MismatchClass;
 import io.dnstapreplay.mismatch.MismatchClassifier;
@@ -27,10 +28,12 @@ public final class ReplayOutcomes implements Intake.Counters {
   private final Set<MismatchClass> equivalent;
   private final FailureSink errors;
   private final FailureSink timeouts;
+  private final TargetQueries targets;
 
   /**
    * @param equivalent a mismatch whose differences are all of these classes is counted as {@code
    *     equivalent} and keeps no record ({@code --equivalent})
+   * @param targets the per-target counters, indexed as the replay's targets
    */
   public ReplayOutcomes(
       Metrics metrics,
@@ -38,13 +41,15 @@ public final class ReplayOutcomes implements Intake.Counters {
       boolean ignoreTc,
       Set<MismatchClass> equivalent,
       FailureSink errors,
-      FailureSink timeouts) {
+      FailureSink timeouts,
+      TargetQueries targets) {
     this.metrics = metrics;
     this.matchSwitch = matchSwitch;
     this.ignoreTc = ignoreTc;
     this.equivalent = Set.copyOf(equivalent);
     this.errors = errors;
     this.timeouts = timeouts;
+    this.targets = targets;
   }
 
   /** Accounts for a payload the filter decided not to send. */
@@ -72,6 +77,7 @@ public final class ReplayOutcomes implements Intake.Counters {
   /** Accounts for the target's response to {@code q}. */
   void response(ReplayQuery q, byte[] response, long latencyNanos) {
     metrics.queriesSuccess.increment();
+    targets.success(q.target);
     metrics.responseLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
     if (!matchSwitch.isOn()) {
       metrics.suppressed.increment();
@@ -113,6 +119,7 @@ public final class ReplayOutcomes implements Intake.Counters {
   /** Accounts for a query that got no response in time. */
   void timeout(ReplayQuery q) {
     metrics.queriesTimeout.increment();
+    targets.timeout(q.target);
     metrics.payloadsError.increment();
     byte[] record =
         FailureRecord.withExtra(
@@ -125,8 +132,9 @@ public final class ReplayOutcomes implements Intake.Counters {
   }
 
   /** Accounts for a query that could not be sent, or whose target reported it unreachable. */
-  void sendError() {
+  void sendError(int target) {
     metrics.queriesError.increment();
+    targets.error(target);
     metrics.payloadsError.increment();
   }
 

@@ -223,7 +223,7 @@ final class ReplayPump {
       for (int t = 0; t < config.targets().size(); t++) {
         List<ReplayQuery> batchToTarget = new ArrayList<>(n);
         for (ReplayQuery q : sending) {
-          if (config.targetOf(q.replay) == t) {
+          if (q.target == t) {
             batchToTarget.add(q);
           }
         }
@@ -257,13 +257,14 @@ final class ReplayPump {
       outcomes.notSent(d, decision);
       return;
     }
+    int target = config.targetOf(r);
     QueryKey key = QueryKey.of(r.query());
     if (key == null) {
       // Shorter than a DNS header: no response could ever be matched to it.
-      outcomes.sendError();
+      outcomes.sendError(target);
       return;
     }
-    toSend.add(new ReplayQuery(d, r, key));
+    toSend.add(new ReplayQuery(d, r, key, target));
   }
 
   /**

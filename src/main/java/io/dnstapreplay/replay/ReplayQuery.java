@@ -12,16 +12,21 @@ final class ReplayQuery {
   final Payload original;
   final PayloadFilter.Decision.Replay replay;
   final QueryKey key;
+
+  /** Which target it goes to: its index in the replay's target list. */
+  final int target;
+
   long sentAtNanos;
   int hops;
 
   /** Unanswered for so long that it no longer counts against the congestion window. */
   boolean presumedLost;
 
-  ReplayQuery(Payload original, PayloadFilter.Decision.Replay replay, QueryKey key) {
+  ReplayQuery(Payload original, PayloadFilter.Decision.Replay replay, QueryKey key, int target) {
     this.original = original;
     this.replay = replay;
     this.key = key;
+    this.target = target;
   }
 
   /**

@@ -240,7 +240,7 @@ final class ReplaySocketHandler extends SimpleChannelInboundHandler<DatagramPack
    * socket closed: none of it says the target is congested.
    */
   private void fail(ReplayQuery q) {
-    outcomes.sendError();
+    outcomes.sendError(q.target);
     permits.release(!q.presumedLost, q.weight());
   }
 

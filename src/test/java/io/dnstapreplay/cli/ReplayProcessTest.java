@@ -180,6 +180,18 @@ class ReplayProcessTest {
       assertEquals(0, s.result("dnstap_replay_dns_comparisons_total", "mismatched"));
       assertEquals(KnotCapture.UDP - loggedOverIpv6, ipv4.receivedCount());
       assertEquals(loggedOverIpv6, ipv6.receivedCount());
+      assertEquals(
+          KnotCapture.UDP - loggedOverIpv6,
+          s.value(
+              "dnstap_replay_target_queries_total{result=\"success\",target=\""
+                  + ipv4Target
+                  + "\"}"));
+      assertEquals(
+          loggedOverIpv6,
+          s.value(
+              "dnstap_replay_target_queries_total{result=\"success\",target=\""
+                  + ipv6Target
+                  + "\"}"));
       p.terminate();
       assertEquals(0, p.awaitExit(STOP_LIMIT), p.stderrText());
     }

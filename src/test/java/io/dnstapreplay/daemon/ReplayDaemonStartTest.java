@@ -163,7 +163,10 @@ class ReplayDaemonStartTest {
     assertEquals(0, udpSocketsToTarget());
   }
 
-  /** The byte bounds of the queue and of the queries in flight show from start-up. */
+  /**
+   * The byte bounds of the queue and of the queries in flight, and the per-target counts, show from
+   * start-up.
+   */
   @Test
   void byteBoundMetricsAreExportedFromStartUp() throws Exception {
     try (ReplayDaemon d = ReplayDaemon.start(config(0, dir.resolve("replay.sock")))) {
@@ -175,6 +178,19 @@ class ReplayDaemonStartTest {
       for (String bound : List.of("queue", "in_flight")) {
         assertEquals(
             0, m.value("dnstap_replay_oversized_payloads_total{bound=\"" + bound + "\"}"), bound);
+      }
+      for (String result : List.of("success", "timeout", "error")) {
+        assertEquals(
+            0,
+            m.value(
+                "dnstap_replay_target_queries_total{result=\""
+                    + result
+                    + "\",target=\""
+                    + target.address().getAddress().getHostAddress()
+                    + ":"
+                    + target.address().getPort()
+                    + "\"}"),
+            result);
       }
     }
   }

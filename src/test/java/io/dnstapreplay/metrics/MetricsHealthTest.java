@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.MockClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,6 +70,42 @@ class MetricsHealthTest {
     advance(TargetHealth.WINDOW.plusSeconds(1));
     metrics.queriesError.increment();
     assertTrue(problems().get("target").isPresent(), "the response is older than the window");
+  }
+
+  @Test
+  void withATargetPerFamilyADeadOneIsNamedWhileTheOtherAnswers() throws Exception {
+    listening();
+    TargetQueries targets =
+        metrics.targetQueries(
+            List.of(
+                new InetSocketAddress("192.0.2.53", 53),
+                new InetSocketAddress("2001:db8::53", 5353)));
+    targets.success(0);
+    metrics.queriesSuccess.increment();
+    targets.timeout(1);
+    metrics.queriesTimeout.increment();
+    assertEquals(Optional.empty(), problems().get("target"), "the daemon's traffic is answered");
+    assertEquals(Optional.empty(), problems().get("target_ipv4"));
+    assertEquals(
+        Optional.of(
+            "no response from [2001:db8::53]:5353 in the last 60 s while queries timed"
+                + " out or failed"),
+        problems().get("target_ipv6"));
+    String scrape = metrics.scrape();
+    assertTrue(
+        scrape.contains(
+            "dnstap_replay_target_queries_total{result=\"timeout\",target=\"[2001:db8::53]:5353\"} 1"),
+        scrape);
+    assertTrue(
+        scrape.contains(
+            "dnstap_replay_target_queries_total{result=\"error\",target=\"192.0.2.53:53\"} 0"),
+        "exported at 0 from the start");
+  }
+
+  @Test
+  void oneTargetHasNoCheckOfItsOwn() {
+    metrics.targetQueries(List.of(new InetSocketAddress("192.0.2.53", 53)));
+    assertEquals(List.of("target", "unix_socket"), problems().keySet().stream().sorted().toList());
   }
 
   @Test

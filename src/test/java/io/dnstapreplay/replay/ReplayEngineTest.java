@@ -89,15 +89,7 @@ class ReplayEngineTest {
 
   private ReplayEngine engine(InetSocketAddress target, InetSocketAddress ipv6Target, Integer dscp)
       throws Exception {
-    ReplayOutcomes outcomes =
-        new ReplayOutcomes(
-            metrics,
-            new MatchSwitch(metrics::setMatchStatus),
-            false,
-            Set.of(),
-            errors::offer,
-            timeouts::offer);
-    return ReplayEngine.start(
+    ReplayConfig config =
         new ReplayConfig(
             target,
             ipv6Target,
@@ -112,10 +104,17 @@ class ReplayEngineTest {
             false,
             IpNetworks.none(),
             Set.of(),
-            null),
-        outcomes,
-        queue,
-        group);
+            null);
+    ReplayOutcomes outcomes =
+        new ReplayOutcomes(
+            metrics,
+            new MatchSwitch(metrics::setMatchStatus),
+            false,
+            Set.of(),
+            errors::offer,
+            timeouts::offer,
+            metrics.targetQueries(config.targets()));
+    return ReplayEngine.start(config, outcomes, queue, group);
   }
 
   private Scrape awaitAnswered(int n) throws Exception {
@@ -196,6 +195,8 @@ class ReplayEngineTest {
         assertEquals(n, s.result("dnstap_replay_dns_queries_total", "success"));
         assertEquals(0, s.result("dnstap_replay_dns_queries_total", "timeout"));
         assertEquals(0, s.result("dnstap_replay_dns_queries_total", "error"));
+        assertEquals(toIpv4.size(), targetQueries(s, "127.0.0.1:" + ipv4.address().getPort()));
+        assertEquals(toIpv6.size(), targetQueries(s, "[::1]:" + ipv6.address().getPort()));
       } finally {
         engine.close();
       }
@@ -204,6 +205,11 @@ class ReplayEngineTest {
       assertEquals(toIpv4, received(ipv4));
       assertEquals(toIpv6, received(ipv6));
     }
+  }
+
+  private static double targetQueries(Scrape s, String target) {
+    return s.value(
+        "dnstap_replay_target_queries_total{result=\"success\",target=\"" + target + "\"}");
   }
 
   private static Set<String> received(UdpResponder responder) {

@@ -11,7 +11,9 @@ import io.dnstapreplay.mismatch.MismatchClass;
 import io.dnstapreplay.report.RecordBuffer;
 import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.testing.TestMessage;
+import java.net.InetSocketAddress;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,8 @@ class ReplayOutcomesTest {
         false,
         equivalent,
         errors::offer,
-        new RecordBuffer(10)::offer);
+        new RecordBuffer(10)::offer,
+        metrics.targetQueries(List.of(new InetSocketAddress("192.0.2.53", 53))));
   }
 
   private static byte[] withTtl(long ttl) {

@@ -40,7 +40,9 @@ class ReplayPumpTest {
           false,
           Set.of(),
           new RecordBuffer(100)::offer,
-          new RecordBuffer(100)::offer);
+          new RecordBuffer(100)::offer,
+          metrics.targetQueries(
+              List.of(new InetSocketAddress("127.0.0.1", 53), new InetSocketAddress("::1", 53))));
   private final InFlightLimit permits = new InFlightLimit(WINDOW);
   private final PayloadQueue<Payload> queue = new PayloadQueue<>(4096);
   private static final ReplayConfig CONFIG =

@@ -45,7 +45,14 @@ class ReplaySocketHandlerTest {
   private final RecordBuffer errors = new RecordBuffer(100);
   private final RecordBuffer timeouts = new RecordBuffer(100);
   private final ReplayOutcomes outcomes =
-      new ReplayOutcomes(metrics, matchSwitch, false, Set.of(), errors::offer, timeouts::offer);
+      new ReplayOutcomes(
+          metrics,
+          matchSwitch,
+          false,
+          Set.of(),
+          errors::offer,
+          timeouts::offer,
+          metrics.targetQueries(List.of(new InetSocketAddress("127.0.0.1", 53))));
   private final InFlightLimit permits = new InFlightLimit(10);
   private final AtomicInteger freed = new AtomicInteger();
   private EmbeddedChannel channel;
@@ -126,7 +133,7 @@ class ReplaySocketHandlerTest {
     PayloadFilter.Decision.Replay r =
         (PayloadFilter.Decision.Replay)
             PayloadFilter.classify(p, new PayloadFilter.Options(true, IpNetworks.none(), false));
-    return new ReplayQuery(p, r, QueryKey.of(r.query()));
+    return new ReplayQuery(p, r, QueryKey.of(r.query()), 0);
   }
 
   private ReplayQuery take(byte[] query, byte[] logged) {
