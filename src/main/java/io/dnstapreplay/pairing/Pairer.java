@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * <p>Pure and single-threaded: it is fed by the queue's one consumer, in arrival order.
  */
 public final class Pairer {
+  private static final long NO_NSEC = -1;
+
   private final long windowNanos;
   private final int maxPending;
   private final Consumer<PairOutcome> outcomes;
@@ -39,11 +41,20 @@ public final class Pairer {
   /** Nanoseconds since the epoch; 0 until a message with a timestamp arrives. */
   private long clock;
 
-  /** A query waiting for its response, on the arrival-ordered list and its key's list. */
+  /**
+   * A query waiting for its response, on the arrival-ordered list and its key's list. It keeps what
+   * the pair takes from its query message (the query and its time) and nothing else of that
+   * message: a query message may carry anything up to a whole frame.
+   */
   private static final class Pending {
     final PairKey key;
     final ByteString query;
-    final Message timeSource;
+    final boolean hasTime;
+    final long timeSec;
+
+    /** {@code query_time_nsec} as an unsigned value, or {@link #NO_NSEC}. */
+    final long timeNsec;
+
     final long stamp;
     Pending prev;
     Pending next;
@@ -55,7 +66,12 @@ public final class Pairer {
     Pending(PairKey key, Message queryMessage, long stamp) {
       this.key = key;
       this.query = queryMessage.getQueryMessage();
-      this.timeSource = queryMessage.hasQueryTimeSec() ? queryMessage : null;
+      this.hasTime = queryMessage.hasQueryTimeSec();
+      this.timeSec = queryMessage.getQueryTimeSec();
+      this.timeNsec =
+          queryMessage.hasQueryTimeNsec()
+              ? Integer.toUnsignedLong(queryMessage.getQueryTimeNsec())
+              : NO_NSEC;
       this.stamp = stamp;
     }
   }
@@ -136,10 +152,10 @@ public final class Pairer {
     }
     outcomes.accept(PairOutcome.PAIRED);
     Message.Builder b = m.toBuilder().setQueryMessage(p.query);
-    if (!m.hasQueryTimeSec() && p.timeSource != null) {
-      b.setQueryTimeSec(p.timeSource.getQueryTimeSec());
-      if (p.timeSource.hasQueryTimeNsec()) {
-        b.setQueryTimeNsec(p.timeSource.getQueryTimeNsec());
+    if (!m.hasQueryTimeSec() && p.hasTime) {
+      b.setQueryTimeSec(p.timeSec);
+      if (p.timeNsec != NO_NSEC) {
+        b.setQueryTimeNsec((int) p.timeNsec);
       }
     }
     return d.toBuilder().setMessage(b).build();

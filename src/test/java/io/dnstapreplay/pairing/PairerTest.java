@@ -16,8 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.dnstapreplay.dnstap.DnstapProto.Dnstap;
 import io.dnstapreplay.dnstap.DnstapProto.Message;
+import io.dnstapreplay.dnstap.DnstapProto.Policy;
 import io.dnstapreplay.dnstap.DnstapProto.SocketFamily;
 import io.dnstapreplay.dnstap.DnstapProto.SocketProtocol;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -67,6 +69,35 @@ class PairerTest {
     assertEquals(250_000, out.getMessage().getQueryTimeNsec());
     assertEquals(0, pairer.pending());
     assertCounts(1, 0, 0, 0, 0);
+  }
+
+  /**
+   * A query message may carry anything up to a whole frame (here a large response and a policy
+   * beside its query); a pending query keeps its query and time, not the message.
+   */
+  @Test
+  void aPendingQueryDoesNotKeepItsMessage() {
+    WeakReference<Message> message = holdQueryWithLargeFields();
+    for (int i = 0; i < 20 && message.get() != null; i++) {
+      System.gc();
+    }
+    assertNull(message.get(), "the pending query still references its message");
+    Dnstap r = response(5300, 1, 1_000_300);
+    Dnstap out = pairer.accept(r);
+    assertPairedWith(out, r, 1);
+    assertEquals(1, out.getMessage().getQueryTimeSec());
+    assertEquals(250_000, out.getMessage().getQueryTimeNsec());
+  }
+
+  /** Gives the pairer a query message, and keeps only a weak reference to it. */
+  private WeakReference<Message> holdQueryWithLargeFields() {
+    Dnstap q =
+        PairingMessages.wrap(
+            query(5300, 1, 1_000_250).getMessage().toBuilder()
+                .setResponseMessage(ByteString.copyFrom(new byte[1 << 20]))
+                .setPolicy(Policy.newBuilder().setRule(ByteString.copyFrom(new byte[1 << 16]))));
+    assertNull(pairer.accept(q));
+    return new WeakReference<>(q.getMessage());
   }
 
   @Test
