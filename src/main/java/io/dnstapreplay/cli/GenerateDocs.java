@@ -86,8 +86,10 @@ public final class GenerateDocs {
                             + " for the same client address and port, transport, DNS ID and"
                             + " question, and is then replayed as Knot's messages with both are."
                             + " A query waits for at most --pair-window of dnstap time (the"
-                            + " latest timestamp seen) and --pair-max-pending others; what never"
-                            + " pairs is counted in dnstap_replay_pairing_total.",
+                            + " latest timestamp seen), and at most --pair-max-pending queries"
+                            + " holding at most --pair-max-pending-bytes wait at once, the oldest"
+                            + " pushed out first; what never pairs is counted in"
+                            + " dnstap_replay_pairing_total.",
                         "Responses the options cannot replay (CLIENT_RESPONSE or responses"
                             + " without their query, without --pair; only TCP) are counted in"
                             + " dnstap_replay_unusable_responses_total, and the first of each"

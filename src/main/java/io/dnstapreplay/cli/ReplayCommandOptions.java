@@ -61,8 +61,10 @@ final class ReplayCommandOptions {
    * Each failure buffer may fill an eighth of the heap by default, and so may the queue; the
    * queries in flight a sixteenth, as each holds its message about twice (the message, and the
    * query and response copied out to send and compare). All four full take half the heap, whatever
-   * {@code -Xmx} is, and leave the other half for what they do not count (a read per paused
-   * connection, the batches on their way, the pairing window) and for the collector to work in.
+   * {@code -Xmx} is; the queries {@code --pair} keeps waiting a thirty-second more, and so does the
+   * reordering window of {@code --speed} (the collector's own, with {@code --read} only, where no
+   * sender's reads take room). That leaves seven sixteenths for what no bound counts (a read per
+   * paused connection, the batches on their way, a drain) and for the collector to work in.
    */
   static final int HEAP_SHARE_PER_BUFFER = 8;
 
@@ -71,6 +73,12 @@ final class ReplayCommandOptions {
 
   /** The queries in flight's default share of the heap (see {@link #HEAP_SHARE_PER_BUFFER}). */
   static final int HEAP_SHARE_IN_FLIGHT = 16;
+
+  /**
+   * The pending queries' default share of the heap (see {@link #HEAP_SHARE_PER_BUFFER}): 10,000
+   * queries as servers log them weigh about 3 MB, so the count binds first from a 128 MiB heap up.
+   */
+  static final int HEAP_SHARE_PAIRING = 32;
 
   private CommandLine commandLine;
 
@@ -318,6 +326,16 @@ final class ReplayCommandOptions {
   int pairMaxPending;
 
   @Option(
+      names = "--pair-max-pending-bytes",
+      paramLabel = "SIZE",
+      converter = ByteSizeConverter.class,
+      description =
+          "With --pair: bytes the queries waiting for their response hold at once, e.g. 8M;"
+              + " one more pushes out the oldest (default: a thirty-second of the maximum heap, 8M"
+              + " with -Xmx256m).")
+  Long pairMaxPendingBytes;
+
+  @Option(
       names = "--match-status-files",
       paramLabel = "FILE",
       arity = "2..*",
@@ -448,7 +466,8 @@ final class ReplayCommandOptions {
   /** How to pair responses with queries, or null without {@code --pair}. */
   private PairingConfig pairing() {
     if (!pair) {
-      for (String option : List.of("--pair-window", "--pair-max-pending")) {
+      for (String option :
+          List.of("--pair-window", "--pair-max-pending", "--pair-max-pending-bytes")) {
         if (given(option)) {
           throw usage(option + " applies only with --pair");
         }
@@ -459,7 +478,9 @@ final class ReplayCommandOptions {
       throw usage("--pair-window must not be negative: " + pairWindowMillis);
     }
     positive("--pair-max-pending", pairMaxPending);
-    return new PairingConfig(Duration.ofMillis(pairWindowMillis), pairMaxPending);
+    long maxPendingBytes =
+        bytes("--pair-max-pending-bytes", pairMaxPendingBytes, HEAP_SHARE_PAIRING);
+    return new PairingConfig(Duration.ofMillis(pairWindowMillis), pairMaxPending, maxPendingBytes);
   }
 
   /** Whether to print the summary of a replay of files as JSON. */

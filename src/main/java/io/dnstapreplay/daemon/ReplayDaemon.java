@@ -113,6 +113,11 @@ public final class ReplayDaemon implements AutoCloseable {
         queue::bytes);
     metrics.gauge("queue_max_bytes", "The queue's byte bound (--channel-bytes)", queue::maxBytes);
     metrics.oversizedPayloads(ByteBound.QUEUE, queue::oversized);
+    long pairingBytes = c.replay().pairing() == null ? 0 : c.replay().pairing().maxPendingBytes();
+    metrics.gauge(
+        "pairing_pending_max_bytes",
+        "With --pair: the byte bound of the queries waiting (--pair-max-pending-bytes), else 0",
+        () -> pairingBytes);
     metrics.gauge(
         "queue_paused_connections",
         "Frame Streams connections not read because the queue is full",

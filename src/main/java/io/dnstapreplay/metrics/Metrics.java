@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -109,6 +110,8 @@ public final class Metrics {
   private final Map<PairOutcome, Counter> pairing = new EnumMap<>(PairOutcome.class);
   private final Map<Unusable, Counter> unusable = new EnumMap<>(Unusable.class);
   private final AtomicInteger pairingPending = new AtomicInteger();
+  private final AtomicLong pairingPendingBytes = new AtomicLong();
+  private final AtomicLong oversizedPendingQueries = new AtomicLong();
 
   /**
    * Where Frame Streams data comes from; the {@code transport} label value is the lower-case name.
@@ -319,6 +322,10 @@ public final class Metrics {
     Gauge.builder(P + "pairing_pending", pairingPending, AtomicInteger::get)
         .description("With --pair: queries waiting for their response")
         .register(registry);
+    Gauge.builder(P + "pairing_pending_bytes", pairingPendingBytes, AtomicLong::get)
+        .description("With --pair: bytes the queries waiting for their response hold")
+        .register(registry);
+    oversizedPayloads(ByteBound.PAIRING, oversizedPendingQueries::get);
     countersByLabel(
         unusable,
         Unusable.values(),
@@ -465,9 +472,15 @@ public final class Metrics {
     return Math.round(unusable.get(reason).count());
   }
 
-  /** Sets the number of queries waiting for their response. */
-  public void setPairingPending(int n) {
+  /** Sets the number of queries waiting for their response, and the bytes they hold. */
+  public void setPairingPending(int n, long bytes) {
     pairingPending.set(n);
+    pairingPendingBytes.set(bytes);
+  }
+
+  /** Counts a query heavier than the whole pairing byte bound, which waits alone. */
+  public void oversizedPendingQuery() {
+    oversizedPendingQueries.incrementAndGet();
   }
 
   public void setMatchStatus(boolean on) {
@@ -484,7 +497,12 @@ public final class Metrics {
     /** {@code --channel-bytes}: it went into the queue when the queue was empty. */
     QUEUE,
     /** {@code --max-in-flight-bytes}: it was sent when nothing was in flight. */
-    IN_FLIGHT;
+    IN_FLIGHT,
+    /**
+     * {@code --pair-max-pending-bytes}: a query message that waits for its response alone, the
+     * others pushed out.
+     */
+    PAIRING;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -498,8 +516,8 @@ public final class Metrics {
   public void oversizedPayloads(ByteBound bound, Supplier<Number> count) {
     FunctionCounter.builder(P + "oversized_payloads", count, c -> c.get().doubleValue())
         .description(
-            "Payloads heavier than a whole byte bound (--channel-bytes, --max-in-flight-bytes),"
-                + " let through alone")
+            "Payloads heavier than a whole byte bound (--channel-bytes, --max-in-flight-bytes,"
+                + " --pair-max-pending-bytes), let through alone")
         .tag("bound", bound.label())
         .register(registry);
   }

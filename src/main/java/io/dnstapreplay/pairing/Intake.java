@@ -33,8 +33,11 @@ public final class Intake {
 
     void unusable(Unusable reason);
 
-    /** The number of queries waiting for their response, after every change. */
-    void pendingQueries(int n);
+    /** The number of queries waiting for their response and their bytes, after every change. */
+    void pendingQueries(int n, long bytes);
+
+    /** A query heavier than the whole pairing byte bound, which waits alone. */
+    void oversizedQuery();
   }
 
   /**
@@ -47,7 +50,10 @@ public final class Intake {
   Intake(PairingConfig pairing, Counters counters, Logger hints) {
     this.counters = counters;
     this.guardrails = new Guardrails(pairing != null, counters::unusable, hints);
-    this.pairer = pairing == null ? null : new Pairer(pairing, o -> outcome(o, hints));
+    this.pairer =
+        pairing == null
+            ? null
+            : new Pairer(pairing, o -> outcome(o, hints), counters::oversizedQuery);
   }
 
   /**
@@ -60,10 +66,11 @@ public final class Intake {
       return p;
     }
     int before = pairer.pending();
+    long bytesBefore = pairer.pendingBytes();
     Dnstap d = p.dnstap();
     Dnstap out = pairer.accept(d);
-    if (pairer.pending() != before) {
-      counters.pendingQueries(pairer.pending());
+    if (pairer.pending() != before || pairer.pendingBytes() != bytesBefore) {
+      counters.pendingQueries(pairer.pending(), pairer.pendingBytes());
     }
     return out == d ? p : out == null ? null : Payload.of(out);
   }
@@ -73,7 +80,7 @@ public final class Intake {
     guardrails.finish();
     if (pairer != null) {
       pairer.finish();
-      counters.pendingQueries(0);
+      counters.pendingQueries(0, 0);
     }
   }
 
@@ -90,8 +97,9 @@ public final class Intake {
               "a query without its response within --pair-window:"
                   + " if many are, let the server log the responses too, or widen --pair-window";
           case EVICTED ->
-              "a query pushed out by --pair-max-pending before its --pair-window"
-                  + " ended: raise --pair-max-pending";
+              "a query pushed out by --pair-max-pending or --pair-max-pending-bytes before its"
+                  + " --pair-window ended: raise the one that is full (dnstap_replay_pairing_pending,"
+                  + " dnstap_replay_pairing_pending_bytes)";
           case PAIRED, PASSED_THROUGH -> null;
         };
     if (hint != null && hinted.add(o)) {

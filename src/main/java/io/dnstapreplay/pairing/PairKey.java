@@ -61,6 +61,11 @@ final class PairKey {
         end < 0 ? null : dns.substring(DNS_HEADER_LENGTH, end).toByteArray());
   }
 
+  /** The bytes the key holds: the client's address and the question section. */
+  int bytes() {
+    return address.size() + (question == null ? 0 : question.length);
+  }
+
   /** The offset just past the last question, or -1 if the section does not parse. */
   private static int questionEnd(ByteString dns) {
     int pos = DNS_HEADER_LENGTH;

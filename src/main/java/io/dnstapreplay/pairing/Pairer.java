@@ -15,21 +15,34 @@ import java.util.function.Consumer;
  * any {@code *_RESPONSE} of the same {@link PairKey}: BIND logs AUTH_QUERY with CLIENT_RESPONSE
  * when RD=1.
  *
- * <p>Pending queries are bounded in time and number. Time is the dnstap clock: the latest timestamp
- * seen so far, never the wall clock, so that a file replays with the same pairs whatever its speed,
- * and timestamps that run backwards between neighbours (BIND's 4 ms ticks) cannot age anything.
- * Each query is stamped with that clock when it arrives, so stamps grow in arrival order and the
- * oldest query is always the first to go. Queries with the same key (a client's retransmissions)
- * pair first in, first out.
+ * <p>Pending queries are bounded in time, in number and in bytes. A pending query weighs what it
+ * holds: its query, its key's bytes (client address, question) and {@link #PENDING_OVERHEAD} for
+ * the objects around them; a query message may be a whole frame of up to 1 MiB, so the count alone
+ * would let 10,000 of them take gigabytes. When a query would exceed either bound, the oldest go
+ * first ({@link PairOutcome#EVICTED}); one heavier than the whole byte bound waits alone, as the
+ * queue lets such a payload in alone, and its response still finds it if it comes next, as servers
+ * log them. Time is the dnstap clock: the latest timestamp seen so far, never the wall clock, so
+ * that a file replays with the same pairs whatever its speed, and timestamps that run backwards
+ * between neighbours (BIND's 4 ms ticks) cannot age anything. Each query is stamped with that clock
+ * when it arrives, so stamps grow in arrival order and the oldest query is always the first to go.
+ * Queries with the same key (a client's retransmissions) pair first in, first out.
  *
  * <p>Pure and single-threaded: it is fed by the queue's one consumer, in arrival order.
  */
 public final class Pairer {
+  /**
+   * What a pending query holds besides its query and key bytes, near enough: the entry, the key,
+   * two byte strings and their arrays' headers, and its place in the map.
+   */
+  static final int PENDING_OVERHEAD = 256;
+
   private static final long NO_NSEC = -1;
 
   private final long windowNanos;
   private final int maxPending;
+  private final long maxPendingBytes;
   private final Consumer<PairOutcome> outcomes;
+  private final Runnable oversized;
 
   /** The first pending query of each key; later ones of the key hang off it. */
   private final Map<PairKey, Pending> firstOfKey = new HashMap<>();
@@ -37,6 +50,7 @@ public final class Pairer {
   private Pending oldest;
   private Pending newest;
   private int pending;
+  private long pendingBytes;
 
   /** Nanoseconds since the epoch; 0 until a message with a timestamp arrives. */
   private long clock;
@@ -56,6 +70,7 @@ public final class Pairer {
     final long timeNsec;
 
     final long stamp;
+    final int weight;
     Pending prev;
     Pending next;
     Pending nextOfKey;
@@ -73,16 +88,21 @@ public final class Pairer {
               ? Integer.toUnsignedLong(queryMessage.getQueryTimeNsec())
               : NO_NSEC;
       this.stamp = stamp;
+      this.weight = query.size() + key.bytes() + PENDING_OVERHEAD;
     }
   }
 
   /**
    * @param outcomes told of each message's outcome, as it happens
+   * @param oversized told of each query heavier than the whole byte bound, before it evicts the
+   *     rest
    */
-  public Pairer(PairingConfig config, Consumer<PairOutcome> outcomes) {
+  public Pairer(PairingConfig config, Consumer<PairOutcome> outcomes, Runnable oversized) {
     this.windowNanos = config.window().toNanos();
     this.maxPending = config.maxPending();
+    this.maxPendingBytes = config.maxPendingBytes();
     this.outcomes = outcomes;
+    this.oversized = oversized;
   }
 
   /**
@@ -128,6 +148,11 @@ public final class Pairer {
     return pending;
   }
 
+  /** What the queries waiting hold, in bytes, as weighed for the byte bound. */
+  public long pendingBytes() {
+    return pendingBytes;
+  }
+
   /**
    * A response that carries its query already (Knot with {@code responses-with-queries}) stays as
    * it is, but still takes a pending query of its key, which Knot's {@code log-queries} logged too:
@@ -162,7 +187,10 @@ public final class Pairer {
   }
 
   private void hold(Pending p) {
-    if (pending == maxPending) {
+    if (p.weight > maxPendingBytes) {
+      oversized.run();
+    }
+    while (oldest != null && (pending == maxPending || pendingBytes + p.weight > maxPendingBytes)) {
       remove(oldest);
       outcomes.accept(PairOutcome.EVICTED);
     }
@@ -181,6 +209,7 @@ public final class Pairer {
     }
     newest = p;
     pending++;
+    pendingBytes += p.weight;
   }
 
   /** Gives up the queries the dnstap clock has moved more than the window past. */
@@ -213,6 +242,7 @@ public final class Pairer {
       p.next.prev = p.prev;
     }
     pending--;
+    pendingBytes -= p.weight;
   }
 
   /** Moves the dnstap clock to the message's time if that is later; a message without one waits. */

@@ -5,13 +5,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * PairingConfig bounds how long and how many queries wait for their response ({@code --pair}).
+ * PairingConfig bounds how long, how many and how many bytes of queries wait for their response
+ * ({@code --pair}).
  *
  * @param window how far the dnstap clock (the latest timestamp seen so far) may move past a query's
  *     arrival before it is given up as a query without response
  * @param maxPending queries waiting at once; one more pushes the oldest out (evicted)
+ * @param maxPendingBytes what the queries waiting hold, at most (see {@link Pairer}); a query that
+ *     would take more pushes the oldest out, and one heavier than all of it waits alone
  */
-public record PairingConfig(Duration window, int maxPending) {
+public record PairingConfig(Duration window, int maxPending, long maxPendingBytes) {
   /**
    * Servers log a response a few frames and milliseconds after its query; two seconds is far beyond
    * that, and well under a client's retry interval.
@@ -26,8 +29,9 @@ public record PairingConfig(Duration window, int maxPending) {
 
   public PairingConfig {
     Objects.requireNonNull(window, "window");
-    if (window.isNegative() || maxPending < 1) {
-      throw new IllegalArgumentException("window must not be negative, maxPending at least 1");
+    if (window.isNegative() || maxPending < 1 || maxPendingBytes < 1) {
+      throw new IllegalArgumentException(
+          "window must not be negative, maxPending and maxPendingBytes at least 1");
     }
   }
 }

@@ -154,8 +154,13 @@ public final class ReplayOutcomes implements Intake.Counters {
   }
 
   @Override
-  public void pendingQueries(int n) {
-    metrics.setPairingPending(n);
+  public void pendingQueries(int n, long bytes) {
+    metrics.setPairingPending(n, bytes);
+  }
+
+  @Override
+  public void oversizedQuery() {
+    metrics.oversizedPendingQuery();
   }
 
   void unmatched(InFlightTable.Miss miss) {

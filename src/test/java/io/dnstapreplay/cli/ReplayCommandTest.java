@@ -380,15 +380,29 @@ class ReplayCommandTest {
     assertFalse(c.replay().filterOptions().pair());
   }
 
+  /**
+   * The pending queries' byte bound is a thirty-second of the heap, as the other bounds a share.
+   */
   @Test
-  void pairHasAWindowAndABoundWithDefaults() {
+  void pairHasAWindowAndBoundsWithDefaults() {
     Result r = run(with("--pair"));
     assertEquals(0, r.exit(), r.err());
-    assertEquals(new PairingConfig(Duration.ofSeconds(2), 10_000), r.config().replay().pairing());
+    assertEquals(
+        new PairingConfig(Duration.ofSeconds(2), 10_000, Runtime.getRuntime().maxMemory() / 32),
+        r.config().replay().pairing());
     assertTrue(r.config().replay().filterOptions().pair());
-    Result set = run(with("--pair", "--pair-window", "0", "--pair-max-pending", "7"));
+    Result set =
+        run(
+            with(
+                "--pair",
+                "--pair-window",
+                "0",
+                "--pair-max-pending",
+                "7",
+                "--pair-max-pending-bytes",
+                "3k"));
     assertEquals(0, set.exit(), set.err());
-    assertEquals(new PairingConfig(Duration.ZERO, 7), set.config().replay().pairing());
+    assertEquals(new PairingConfig(Duration.ZERO, 7, 3072), set.config().replay().pairing());
     Result file = run("--dns", "127.0.0.1:53", "-r", "a.tap", "--pair", "--pair-window", "500");
     assertEquals(0, file.exit(), file.err());
     assertEquals(Duration.ofMillis(500), file.config().replay().pairing().window());
@@ -402,6 +416,10 @@ class ReplayCommandTest {
         "--pair-max-pending 100|--pair-max-pending applies only with --pair",
         "--pair --pair-window -1|--pair-window must not be negative: -1",
         "--pair --pair-max-pending 0|--pair-max-pending must be at least 1: 0",
+        "--pair-max-pending-bytes 1M|--pair-max-pending-bytes applies only with --pair",
+        "--pair --pair-max-pending-bytes 0|--pair-max-pending-bytes must be at least 1: 0",
+        "--pair --pair-max-pending-bytes 1.5M|Invalid value for option '--pair-max-pending-bytes':"
+            + " '1.5M' is not a size: BYTES, or a number followed by K, M or G",
       })
   void pairOptionsAreChecked(String args, String message) {
     Result r = run(with(args.split(" ")));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dnstapreplay.ipnet.IpNetworks;
 import io.dnstapreplay.metrics.HealthChecks;
+import io.dnstapreplay.pairing.PairingConfig;
 import io.dnstapreplay.replay.ReplayConfig;
 import io.dnstapreplay.testing.Scrape;
 import io.dnstapreplay.testing.UdpResponder;
@@ -50,6 +51,10 @@ class ReplayDaemonStartTest {
   }
 
   private DaemonConfig config(int httpPort, Path unix) {
+    return config(httpPort, unix, null);
+  }
+
+  private DaemonConfig config(int httpPort, Path unix, PairingConfig pairing) {
     return new DaemonConfig(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), httpPort),
         new ListenerConfig(
@@ -82,7 +87,7 @@ class ReplayDaemonStartTest {
             false,
             IpNetworks.none(),
             Set.of(),
-            null));
+            pairing));
   }
 
   /** UDP sockets (IPv4 or dual-stack IPv6) connected to the target's port. */
@@ -164,8 +169,8 @@ class ReplayDaemonStartTest {
   }
 
   /**
-   * The byte bounds of the queue and of the queries in flight, and the per-target counts, show from
-   * start-up.
+   * The byte bounds of the queue, of the queries in flight and of pairing, and the per-target
+   * counts, show from start-up.
    */
   @Test
   void byteBoundMetricsAreExportedFromStartUp() throws Exception {
@@ -175,7 +180,9 @@ class ReplayDaemonStartTest {
       assertEquals(1 << 20, m.value("dnstap_replay_queue_max_bytes"));
       assertEquals(0, m.value("dnstap_replay_dns_queries_in_flight_bytes"));
       assertEquals(1 << 19, m.value("dnstap_replay_dns_queries_in_flight_max_bytes"));
-      for (String bound : List.of("queue", "in_flight")) {
+      assertEquals(0, m.value("dnstap_replay_pairing_pending_bytes"));
+      assertEquals(0, m.value("dnstap_replay_pairing_pending_max_bytes"), "no --pair");
+      for (String bound : List.of("queue", "in_flight", "pairing")) {
         assertEquals(
             0, m.value("dnstap_replay_oversized_payloads_total{bound=\"" + bound + "\"}"), bound);
       }
@@ -192,6 +199,16 @@ class ReplayDaemonStartTest {
                     + "\"}"),
             result);
       }
+    }
+  }
+
+  @Test
+  void pairingByteBoundIsExportedWithPair() throws Exception {
+    PairingConfig pairing = new PairingConfig(Duration.ofSeconds(2), 10, 12_345);
+    try (ReplayDaemon d = ReplayDaemon.start(config(0, dir.resolve("replay.sock"), pairing))) {
+      Scrape m = new Scrape(d.metrics().scrape());
+      assertEquals(12_345, m.value("dnstap_replay_pairing_pending_max_bytes"));
+      assertEquals(0, m.value("dnstap_replay_pairing_pending_bytes"));
     }
   }
 

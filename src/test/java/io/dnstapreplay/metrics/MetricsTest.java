@@ -117,14 +117,19 @@ class MetricsTest {
       assertEquals(0, zero.value("dnstap_replay_unusable_responses_total{reason=\"" + r + "\"}"));
     }
     assertEquals(0, zero.value("dnstap_replay_pairing_pending"));
+    assertEquals(0, zero.value("dnstap_replay_pairing_pending_bytes"));
+    assertEquals(0, zero.value("dnstap_replay_oversized_payloads_total{bound=\"pairing\"}"));
     m.pairing(PairOutcome.EVICTED);
     m.unusable(Unusable.NON_UDP);
-    m.setPairingPending(3);
+    m.setPairingPending(3, 3_000_000_000L);
+    m.oversizedPendingQuery();
     Scrape scrape = new Scrape(m.scrape());
     assertEquals(1, scrape.value("dnstap_replay_pairing_total{result=\"evicted\"}"));
     assertEquals(0, scrape.value("dnstap_replay_pairing_total{result=\"paired\"}"));
     assertEquals(1, scrape.value("dnstap_replay_unusable_responses_total{reason=\"non_udp\"}"));
     assertEquals(3, scrape.value("dnstap_replay_pairing_pending"));
+    assertEquals(3e9, scrape.value("dnstap_replay_pairing_pending_bytes"));
+    assertEquals(1, scrape.value("dnstap_replay_oversized_payloads_total{bound=\"pairing\"}"));
   }
 
   @Test

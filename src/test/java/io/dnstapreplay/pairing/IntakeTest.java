@@ -25,6 +25,8 @@ class IntakeTest {
   private final Map<PairOutcome, Long> pairing = new EnumMap<>(PairOutcome.class);
   private final Map<Unusable, Long> unusable = new EnumMap<>(Unusable.class);
   private final List<Integer> pending = new ArrayList<>();
+  private final List<Long> pendingBytes = new ArrayList<>();
+  private int oversized;
   private final RecordingLogger log = new RecordingLogger();
 
   private final Intake.Counters counters =
@@ -40,13 +42,20 @@ class IntakeTest {
         }
 
         @Override
-        public void pendingQueries(int n) {
+        public void pendingQueries(int n, long bytes) {
           pending.add(n);
+          pendingBytes.add(bytes);
+        }
+
+        @Override
+        public void oversizedQuery() {
+          oversized++;
         }
       };
 
   private Intake intake(boolean pair) {
-    return new Intake(pair ? new PairingConfig(Duration.ofSeconds(2), 2) : null, counters, log);
+    return new Intake(
+        pair ? new PairingConfig(Duration.ofSeconds(2), 2, 1 << 20) : null, counters, log);
   }
 
   private static Dnstap overTcp(Dnstap d) {
@@ -175,10 +184,29 @@ class IntakeTest {
             PairOutcome.QUERY_WITHOUT_RESPONSE, 1L),
         pairing);
     assertEquals(List.of(1, 2, 1, 0), pending);
-    assertEquals(1, logged("raise --pair-max-pending"));
+    long weight = pendingBytes.get(0);
+    assertEquals(List.of(weight, 2 * weight, weight, 0L), pendingBytes);
+    assertEquals(1, logged("pushed out by --pair-max-pending or --pair-max-pending-bytes"));
     assertEquals(1, logged("a response without a query waiting for it"));
     assertEquals(1, logged("a query without its response within --pair-window"));
     assertEquals(3, log.lines().size());
     assertTrue(unusable.isEmpty(), "responses without query are pairing's to count with --pair");
+  }
+
+  @Test
+  void aQueryHeavierThanTheByteBoundIsCountedAsOversizedAndWaitsAlone() {
+    Intake intake =
+        new Intake(
+            new PairingConfig(Duration.ofSeconds(2), 100, Pairer.PENDING_OVERHEAD), counters, log);
+    assertNull(accept(intake, query(5300, 1, 1000)));
+    assertNull(accept(intake, query(5300, 2, 1000)));
+    assertEquals(2, oversized);
+    assertEquals(Map.of(PairOutcome.EVICTED, 1L), pairing);
+    // one query of the same weight for another: nothing to report
+    assertEquals(List.of(1), pending);
+    assertTrue(pendingBytes.get(0) > Pairer.PENDING_OVERHEAD);
+    assertTrue(accept(intake, response(5300, 2, 1001)).getMessage().hasQueryMessage());
+    assertEquals(List.of(1, 0), pending);
+    assertEquals(List.of(pendingBytes.get(0), 0L), pendingBytes);
   }
 }

@@ -27,11 +27,45 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PairerTest {
+  /** The question section of every query here: www.example.test. IN A. */
+  private static final int QUESTION_LENGTH = 18 + 4;
+
+  /** What a query of {@link PairingMessages#query(int, int, long)} weighs, pending. */
+  private static final int WEIGHT = weight(queryBytes(1, "www.example.test").length);
+
   private final Map<PairOutcome, Long> counts = new EnumMap<>(PairOutcome.class);
+  private long oversized;
   private Pairer pairer = pairer(Duration.ofSeconds(2), 10_000);
 
   private Pairer pairer(Duration window, int maxPending) {
-    return new Pairer(new PairingConfig(window, maxPending), o -> counts.merge(o, 1L, Long::sum));
+    return pairer(window, maxPending, Long.MAX_VALUE);
+  }
+
+  private Pairer pairer(Duration window, int maxPending, long maxPendingBytes) {
+    return new Pairer(
+        new PairingConfig(window, maxPending, maxPendingBytes),
+        o -> counts.merge(o, 1L, Long::sum),
+        () -> oversized++);
+  }
+
+  /** The weight of a pending query of {@code queryLength} bytes from the test's client. */
+  private static int weight(int queryLength) {
+    return queryLength + PairingMessages.CLIENT.length + QUESTION_LENGTH + Pairer.PENDING_OVERHEAD;
+  }
+
+  /** Queries with IDs 1 to {@code n}, one a microsecond, none answered yet. */
+  private void acceptQueries(int n) {
+    for (int id = 1; id <= n; id++) {
+      assertNull(pairer.accept(query(5300, id, 1000 + id)));
+    }
+  }
+
+  /** A query of {@code padding} more bytes than {@link PairingMessages#query(int, int, long)}. */
+  private static Dnstap paddedQuery(int port, int id, long micros, int padding) {
+    Message m = query(port, id, micros).getMessage();
+    return PairingMessages.wrap(
+        m.toBuilder()
+            .setQueryMessage(m.getQueryMessage().concat(ByteString.copyFrom(new byte[padding]))));
   }
 
   private long count(PairOutcome o) {
@@ -82,6 +116,7 @@ class PairerTest {
       System.gc();
     }
     assertNull(message.get(), "the pending query still references its message");
+    assertEquals(WEIGHT, pairer.pendingBytes(), "weighed by its query and key alone");
     Dnstap r = response(5300, 1, 1_000_300);
     Dnstap out = pairer.accept(r);
     assertPairedWith(out, r, 1);
@@ -273,6 +308,76 @@ class PairerTest {
   }
 
   @Test
+  void aPendingQueryWeighsItsQueryAndKey() {
+    pairer.accept(query(5300, 1, 1000));
+    assertEquals(WEIGHT, pairer.pendingBytes());
+    pairer.accept(paddedQuery(5300, 2, 1000, 1000));
+    assertEquals(2 * WEIGHT + 1000, pairer.pendingBytes());
+    pairer.accept(response(5300, 1, 1001));
+    assertEquals(WEIGHT + 1000, pairer.pendingBytes());
+    pairer.finish();
+    assertEquals(0, pairer.pendingBytes());
+  }
+
+  @Test
+  void theOldestAreEvictedWhenTheirBytesWouldExceedTheBound() {
+    pairer = pairer(Duration.ofSeconds(2), 100, 4L * WEIGHT);
+    acceptQueries(4);
+    assertCounts(0, 0, 0, 0, 0);
+    assertEquals(4L * WEIGHT, pairer.pendingBytes(), "exactly the bound is within it");
+    // as heavy as two: the two oldest go, first in first out
+    pairer.accept(paddedQuery(5300, 5, 1005, WEIGHT));
+    assertCounts(0, 0, 0, 0, 2);
+    assertEquals(3, pairer.pending());
+    assertEquals(4L * WEIGHT, pairer.pendingBytes());
+    pairer.accept(query(5300, 6, 1006));
+    assertCounts(0, 0, 0, 0, 3);
+    for (int id = 1; id <= 6; id++) {
+      pairer.accept(response(5300, id, 2000 + id));
+    }
+    assertCounts(3, 0, 0, 3, 3);
+    assertEquals(0, pairer.pendingBytes());
+    assertEquals(0, oversized);
+  }
+
+  @Test
+  void whicheverBoundIsReachedFirstEvicts() {
+    pairer = pairer(Duration.ofSeconds(2), 2, 10L * WEIGHT);
+    acceptQueries(3);
+    assertCounts(0, 0, 0, 0, 1);
+    assertEquals(2L * WEIGHT, pairer.pendingBytes());
+    pairer.accept(paddedQuery(5300, 4, 1004, 9 * WEIGHT));
+    assertCounts(0, 0, 0, 0, 3);
+    assertEquals(1, pairer.pending());
+  }
+
+  /**
+   * A query heavier than the whole bound waits alone, as a payload heavier than the queue's bound
+   * goes in alone, and pairs with its response if that comes before the next query.
+   */
+  @Test
+  void aQueryHeavierThanTheWholeBoundWaitsAlone() {
+    pairer = pairer(Duration.ofSeconds(2), 100, 4L * WEIGHT);
+    acceptQueries(3);
+    Dnstap heavy = paddedQuery(5300, 4, 1004, 10 * WEIGHT);
+    assertNull(pairer.accept(heavy));
+    assertEquals(1, oversized);
+    assertCounts(0, 0, 0, 0, 3);
+    assertEquals(1, pairer.pending());
+    assertEquals(11L * WEIGHT, pairer.pendingBytes());
+    Dnstap out = pairer.accept(response(5300, 4, 1005));
+    assertEquals(heavy.getMessage().getQueryMessage(), out.getMessage().getQueryMessage());
+    assertEquals(0, pairer.pendingBytes());
+
+    // the next query pushes a heavy one out like any other
+    pairer.accept(paddedQuery(5300, 5, 1006, 10 * WEIGHT));
+    pairer.accept(query(5300, 6, 1007));
+    assertEquals(2, oversized);
+    assertCounts(1, 0, 0, 0, 4);
+    assertEquals(WEIGHT, pairer.pendingBytes());
+  }
+
+  @Test
   void anEvictedRetransmissionLeavesTheLaterOnesOfItsKey() {
     pairer = pairer(Duration.ofSeconds(2), 2);
     pairer.accept(query(5300, 1, 1_000_001));
@@ -356,14 +461,19 @@ class PairerTest {
 
   /**
    * Half the queries never get a response, the others get theirs a few frames later: pending
-   * queries stay within both bounds, and every message is counted once.
+   * queries stay within the bounds of time, number and bytes, and every message is counted once.
    */
   @Test
   void halfTheQueriesUnansweredStayBoundedAndAreCountedExactly() {
     int messages = 100_000;
-    for (int maxPending : new int[] {500, 100_000}) {
+    Map<PairOutcome, Long> byCount = null;
+    for (long[] bounds :
+        new long[][] {{500, Long.MAX_VALUE}, {100_000, 500L * WEIGHT}, {100_000, Long.MAX_VALUE}}) {
+      int maxPending = (int) bounds[0];
+      long maxBytes = bounds[1];
+      boolean bounded = maxPending == 500 || maxBytes != Long.MAX_VALUE;
       counts.clear();
-      pairer = pairer(Duration.ofMillis(200), maxPending);
+      pairer = pairer(Duration.ofMillis(200), maxPending, maxBytes);
       Random random = new Random(13);
       int[] answerAt = new int[messages + 16];
       int queries = 0;
@@ -388,11 +498,13 @@ class PairerTest {
           }
         }
         maxSeen = Math.max(maxSeen, pairer.pending());
+        assertEquals((long) pairer.pending() * WEIGHT, pairer.pendingBytes());
       }
       // 10 to 19 us per message, 200 ms window: fewer than 20,000 messages in a window
       assertTrue(maxSeen <= Math.min(maxPending, 20_000), "pending " + maxSeen);
       long waiting = pairer.pending();
       pairer.finish();
+      assertEquals(0, pairer.pendingBytes());
       assertEquals(responses, count(PairOutcome.PAIRED), "every response paired");
       assertEquals(
           queries,
@@ -402,9 +514,15 @@ class PairerTest {
           "every query counted once");
       assertEquals(0, count(PairOutcome.RESPONSE_WITHOUT_QUERY));
       assertTrue(queries - responses > 45_000 / 2, "about half unanswered");
-      if (maxPending == 500) {
+      if (bounded) {
         assertEquals(500, maxSeen);
         assertTrue(count(PairOutcome.EVICTED) > 0);
+        // queries of one weight: a bound of 500 of them in bytes evicts exactly as one in number
+        if (byCount == null) {
+          byCount = new EnumMap<>(counts);
+        } else {
+          assertEquals(byCount, counts);
+        }
       } else {
         assertEquals(0, count(PairOutcome.EVICTED));
         assertTrue(waiting > 0);

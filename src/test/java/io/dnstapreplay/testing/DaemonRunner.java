@@ -91,12 +91,13 @@ public final class DaemonRunner implements AutoCloseable {
     /** Pair responses with their queries ({@code --pair}); null for the original's behaviour. */
     public PairingConfig pairing;
 
-    /** {@code --pair} with the CLI's defaults. */
+    /** {@code --pair} with the CLI's defaults (its byte bound as with {@code -Xmx256m}). */
     public void pair() {
       pairing =
           new PairingConfig(
               Duration.ofMillis(PairingConfig.DEFAULT_WINDOW_MILLIS),
-              PairingConfig.DEFAULT_MAX_PENDING);
+              PairingConfig.DEFAULT_MAX_PENDING,
+              8 << 20);
     }
 
     /** The second {@code --dns}, for the queries logged over IPv6; null for one target. */
