@@ -12,11 +12,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A message's time is its {@code query_time}, else its {@code response_time}. DNS servers log
  * from several threads, so a capture is only roughly in time order (Knot's by tens of
- * milliseconds): messages are held back until {@link #WINDOW_NANOS} of capture time, or {@link
- * #MAX_HELD} messages, follow them, and released in time order. The first message released is due
- * at 0, each other at its time since that one divided by the speed, so the replay lasts as long as
- * the capture did (divided by the speed). A message without a time takes the latest time seen
- * before it, so it keeps its place; one that comes before any time is due at once.
+ * milliseconds): messages are held back until {@link #WINDOW_NANOS} of capture time follow them,
+ * and released in time order. The window holds at most {@link #MAX_HELD} messages and {@link
+ * #HEAP_SHARE a share of the heap} by their {@link Payload#weight weight}; beyond either, the
+ * earliest is released before its window has passed. The first message released is due at 0, each
+ * other at its time since that one divided by the speed, so the replay lasts as long as the capture
+ * did (divided by the speed). A message without a time takes the latest time seen before it, so it
+ * keeps its place; one that comes before any time is due at once.
  */
 final class Pacer {
   /** How far out of order a capture may be; a later message is released in file order. */
@@ -24,6 +26,15 @@ final class Pacer {
 
   /** Bounds the memory the window takes in a busy capture. */
   static final int MAX_HELD = 10_000;
+
+  /**
+   * The held messages weigh at most this share of the maximum heap: a capture may hold frames of up
+   * to 1 MiB, and 10,000 of those would take ten gigabytes. Not an option: releasing a message
+   * early costs at most the order of one that was logged more out of order than the window that is
+   * left, never a message, and 10,000 messages as Knot logs them weigh 2 MB, under a thirty-second
+   * from a 64 MiB heap up.
+   */
+  static final int HEAP_SHARE = 32;
 
   private static final long NO_TIME = Long.MIN_VALUE;
   private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
@@ -37,6 +48,8 @@ final class Pacer {
   private final PriorityQueue<Held> held =
       new PriorityQueue<>(
           Comparator.comparingLong(Held::timeNanos).thenComparingLong(Held::sequence));
+  private final long maxHeldBytes;
+  private long heldBytes;
   private long sequence;
   private long latest = NO_TIME;
   private long first = NO_TIME;
@@ -45,10 +58,19 @@ final class Pacer {
    * @param speed how many times faster than it was logged: 1 is real time, 10 ten times faster
    */
   Pacer(double speed) {
+    this(speed, Runtime.getRuntime().maxMemory() / HEAP_SHARE);
+  }
+
+  /**
+   * @param maxHeldBytes the weight the held messages may reach; one heavier than all of it goes at
+   *     once
+   */
+  Pacer(double speed, long maxHeldBytes) {
     if (!(speed > 0) || Double.isInfinite(speed)) {
       throw new IllegalArgumentException("speed must be a positive number: " + speed);
     }
     this.speed = speed;
+    this.maxHeldBytes = maxHeldBytes;
   }
 
   void add(Payload message) {
@@ -59,6 +81,7 @@ final class Pacer {
       latest = Math.max(latest, t);
     }
     held.add(new Held(message, t, sequence++));
+    heldBytes += message.weight();
   }
 
   /**
@@ -71,11 +94,13 @@ final class Pacer {
     if (h == null
         || !(all
             || held.size() > MAX_HELD
+            || heldBytes > maxHeldBytes
             || h.timeNanos() == NO_TIME
             || latest - h.timeNanos() >= WINDOW_NANOS)) {
       return null;
     }
     held.poll();
+    heldBytes -= h.message().weight();
     if (h.timeNanos() == NO_TIME) {
       return new Release(h.message(), 0);
     }
@@ -88,6 +113,11 @@ final class Pacer {
   /** Messages added and not yet released. */
   int held() {
     return held.size();
+  }
+
+  /** Their weight. */
+  long heldBytes() {
+    return heldBytes;
   }
 
   /** The message's time in nanoseconds since the epoch, or {@link #NO_TIME}. */

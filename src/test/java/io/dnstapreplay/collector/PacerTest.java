@@ -22,6 +22,9 @@ class PacerTest {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long EPOCH_SECONDS = 1_700_000_000L;
 
+  /** The weight of a message of {@link #at} with a one-letter identity. */
+  private static final long WEIGHT = Payload.of(at("a", 0)).weight();
+
   /** A message logged {@code millis} after {@link #EPOCH_SECONDS}, identified by its identity. */
   private static Dnstap at(String id, long millis) {
     Dnstap d = untimed(id);
@@ -105,6 +108,47 @@ class PacerTest {
     assertEquals("m0@0", describe(p.poll(false)));
     assertNull(p.poll(false));
     assertEquals(Pacer.MAX_HELD, p.held());
+  }
+
+  /** A pacer whose window holds two messages of {@link #WEIGHT} by bytes, holding {@code first}. */
+  private static Pacer twoMessagesHolding(Dnstap... first) {
+    Pacer p = new Pacer(1, 2 * WEIGHT);
+    for (Dnstap d : first) {
+      p.add(Payload.of(d));
+    }
+    assertNull(p.poll(false), "exactly the bound is within it");
+    assertEquals(2 * WEIGHT, p.heldBytes());
+    return p;
+  }
+
+  @Test
+  void theWindowHoldsAtMostItsBytesAndReleasesTheEarliestFirst() {
+    Pacer p = twoMessagesHolding(at("c", 300), at("a", 100));
+    p.add(Payload.of(at("b", 200)));
+    assertEquals("a@0", describe(p.poll(false)));
+    assertNull(p.poll(false));
+    assertEquals(2, p.held());
+    assertEquals(2 * WEIGHT, p.heldBytes());
+    assertEquals("b@100", describe(p.poll(true)));
+    assertEquals("c@200", describe(p.poll(true)));
+    assertEquals(0, p.heldBytes());
+  }
+
+  @Test
+  void aMessageHeavierThanTheWholeBoundGoesAtOnceAfterTheEarlierOnes() {
+    Pacer p = twoMessagesHolding(at("a", 0), at("b", 10));
+    Payload heavy =
+        Payload.of(
+            at("h", 20).toBuilder()
+                .setExtra(ByteString.copyFrom(new byte[(int) (3 * WEIGHT)]))
+                .build());
+    assertTrue(heavy.weight() > 2 * WEIGHT);
+    p.add(heavy);
+    assertEquals("a@0", describe(p.poll(false)));
+    assertEquals("b@10", describe(p.poll(false)));
+    assertEquals("h@20", describe(p.poll(false)));
+    assertNull(p.poll(false));
+    assertEquals(0, p.heldBytes());
   }
 
   @Test
