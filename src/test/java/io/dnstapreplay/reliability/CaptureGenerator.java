@@ -64,24 +64,41 @@ public final class CaptureGenerator {
 
   /** The {@code n}th payload with {@code padding} bytes after its logged response. */
   static byte[] payload(int n, int padding) {
-    byte[] query = dnsMessage(n, 0);
     byte[] response = Arrays.copyOf(loggedResponse(n), loggedResponse(n).length + padding);
+    return frame(
+        query(n, Message.Type.AUTH_RESPONSE, dnsMessage(n, 0))
+            .setResponseTimeSec(START_SECONDS + n / 1000)
+            .setResponseTimeNsec(n % 1000 * 1_000_000 + 1000)
+            .setResponseMessage(ByteString.copyFrom(response)));
+  }
+
+  /**
+   * The query of the {@code n}th payload logged alone, as servers other than Knot log it (for
+   * {@code --pair}), with {@code padding} bytes after the DNS query.
+   */
+  static byte[] queryMessage(int n, int padding) {
+    byte[] query = dnsMessage(n, 0);
+    return frame(query(n, Message.Type.AUTH_QUERY, Arrays.copyOf(query, query.length + padding)));
+  }
+
+  /** A message of payload {@code n}'s client and query time, with {@code query} its query. */
+  private static Message.Builder query(int n, Message.Type type, byte[] query) {
+    return Message.newBuilder()
+        .setType(type)
+        .setSocketFamily(SocketFamily.INET)
+        .setSocketProtocol(SocketProtocol.UDP)
+        .setQueryAddress(ByteString.copyFrom(new byte[] {(byte) 192, 0, 2, (byte) n}))
+        .setQueryPort(1024 + n % 60_000)
+        .setQueryTimeSec(START_SECONDS + n / 1000)
+        .setQueryTimeNsec(n % 1000 * 1_000_000)
+        .setQueryMessage(ByteString.copyFrom(query));
+  }
+
+  private static byte[] frame(Message.Builder m) {
     return Dnstap.newBuilder()
         .setIdentity(ByteString.copyFromUtf8("load-test"))
         .setType(Dnstap.Type.MESSAGE)
-        .setMessage(
-            Message.newBuilder()
-                .setType(Message.Type.AUTH_RESPONSE)
-                .setSocketFamily(SocketFamily.INET)
-                .setSocketProtocol(SocketProtocol.UDP)
-                .setQueryAddress(ByteString.copyFrom(new byte[] {(byte) 192, 0, 2, (byte) n}))
-                .setQueryPort(1024 + n % 60_000)
-                .setQueryTimeSec(START_SECONDS + n / 1000)
-                .setQueryTimeNsec(n % 1000 * 1_000_000)
-                .setResponseTimeSec(START_SECONDS + n / 1000)
-                .setResponseTimeNsec(n % 1000 * 1_000_000 + 1000)
-                .setQueryMessage(ByteString.copyFrom(query))
-                .setResponseMessage(ByteString.copyFrom(response)))
+        .setMessage(m)
         .build()
         .toByteArray();
   }
