@@ -26,7 +26,7 @@ import java.util.Arrays;
  */
 public final class Payload {
   /** {@link #socketProtocol} of a message whose protocol is set to a value this schema lacks. */
-  public static final int UNKNOWN_PROTOCOL = -2;
+  private static final int UNKNOWN_PROTOCOL = -2;
 
   static final int ABSENT = -1;
 
