@@ -132,16 +132,20 @@ public final class Payload {
     return p;
   }
 
-  /** The whole message, parsed from the frame on first use. */
+  /**
+   * The whole message: the one protobuf parsed or built for this payload, which {@link #weight}
+   * counts; else parsed from the frame anew at each call (a record or a pair needs it once), so
+   * that a payload never holds more than it weighs, whoever asked for its message.
+   */
   public Dnstap dnstap() {
-    if (parsed == null) {
-      try {
-        parsed = Dnstap.parseFrom(frame);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("a decoded frame no longer parses", e);
-      }
+    if (parsed != null) {
+      return parsed;
     }
-    return parsed;
+    try {
+      return Dnstap.parseFrom(frame);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a decoded frame no longer parses", e);
+    }
   }
 
   /** The frame's length in bytes. */
